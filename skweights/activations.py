@@ -1,0 +1,222 @@
+"""Activation functions, each with its forward rule and its backward rule side by side.
+
+Every activation works in place. The backward rule is written in terms of the
+activation's *output* ``A = f(Z)`` (as scikit-learn does), so the network does not
+keep the pre-activations: ``derivative(A, delta)`` multiplies ``delta`` in place by
+``f'(Z)`` expressed through ``A``. That restricts the catalogue to functions whose
+derivative is a function of their output, which holds for every activation here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from ._component import Component, resolve
+
+__all__ = [
+    "Activation",
+    "Identity",
+    "Logistic",
+    "Tanh",
+    "ReLU",
+    "LeakyReLU",
+    "ELU",
+    "Softplus",
+    "Softmax",
+    "Exp",
+    "ACTIVATIONS",
+    "get",
+]
+
+
+class Activation(Component):
+    """Base class: ``forward(Z)`` in place, ``derivative(A, delta)`` in place."""
+
+    #: name used by scikit-learn for this activation, if it has one
+    name: str = ""
+
+    def forward(self, Z: np.ndarray) -> np.ndarray:
+        """Apply the activation to ``Z`` in place and return it."""
+        raise NotImplementedError
+
+    def derivative(self, A: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Multiply ``delta`` in place by ``f'(Z)``, written through ``A = f(Z)``."""
+        raise NotImplementedError
+
+
+class Identity(Activation):
+    r"""Identity, :math:`f(z) = z`, :math:`f'(z) = 1`."""
+
+    name = "identity"
+
+    def forward(self, Z):
+        return Z
+
+    def derivative(self, A, delta):
+        return delta
+
+
+class Logistic(Activation):
+    r"""Logistic sigmoid, :math:`f(z) = 1/(1+e^{-z})`, :math:`f' = A(1-A)`."""
+
+    name = "logistic"
+
+    def forward(self, Z):
+        return expit(Z, out=Z)
+
+    def derivative(self, A, delta):
+        delta *= A
+        delta *= 1 - A
+        return delta
+
+
+class Tanh(Activation):
+    r"""Hyperbolic tangent, :math:`f' = 1 - A^2`."""
+
+    name = "tanh"
+
+    def forward(self, Z):
+        return np.tanh(Z, out=Z)
+
+    def derivative(self, A, delta):
+        delta *= 1 - A**2
+        return delta
+
+
+class ReLU(Activation):
+    r"""Rectified linear unit, :math:`f(z) = \max(z, 0)`, :math:`f' = [A > 0]`."""
+
+    name = "relu"
+
+    def forward(self, Z):
+        return np.maximum(Z, 0, out=Z)
+
+    def derivative(self, A, delta):
+        delta[A == 0] = 0
+        return delta
+
+
+class LeakyReLU(Activation):
+    r"""Leaky ReLU, :math:`f(z) = z` for :math:`z > 0`, else :math:`\text{slope}\cdot z`.
+
+    Parameters
+    ----------
+    negative_slope : float, default=0.01
+        Slope for negative inputs (PyTorch's default). Must be positive so that the
+        sign of the output tells the branch.
+    """
+
+    name = "leaky_relu"
+
+    def __init__(self, negative_slope: float = 0.01):
+        self.negative_slope = negative_slope
+
+    def forward(self, Z):
+        if not self.negative_slope > 0:
+            raise ValueError(
+                f"LeakyReLU negative_slope must be > 0, got {self.negative_slope!r}."
+            )
+        return np.multiply(Z, np.where(Z > 0, 1.0, self.negative_slope), out=Z)
+
+    def derivative(self, A, delta):
+        delta *= np.where(A > 0, 1.0, self.negative_slope).astype(delta.dtype)
+        return delta
+
+
+class ELU(Activation):
+    r"""Exponential linear unit (Clevert et al. 2016).
+
+    :math:`f(z) = z` for :math:`z > 0`, else :math:`\alpha(e^z - 1)`;
+    :math:`f' = 1` for :math:`A > 0`, else :math:`A + \alpha`.
+    """
+
+    name = "elu"
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = alpha
+
+    def forward(self, Z):
+        neg = Z < 0
+        Z[neg] = self.alpha * np.expm1(Z[neg])
+        return Z
+
+    def derivative(self, A, delta):
+        neg = A < 0
+        delta[neg] *= A[neg] + self.alpha
+        return delta
+
+
+class Softplus(Activation):
+    r"""Softplus, :math:`f(z) = \log(1 + e^z)`, :math:`f' = 1 - e^{-A}`."""
+
+    name = "softplus"
+
+    def forward(self, Z):
+        return np.logaddexp(0, Z, out=Z)
+
+    def derivative(self, A, delta):
+        delta *= -np.expm1(-A)
+        return delta
+
+
+class Softmax(Activation):
+    r"""Row-wise softmax, the output activation of the multiclass log-loss."""
+
+    name = "softmax"
+
+    def forward(self, Z):
+        Z -= Z.max(axis=1)[:, np.newaxis]
+        np.exp(Z, out=Z)
+        Z /= Z.sum(axis=1)[:, np.newaxis]
+        return Z
+
+    def derivative(self, A, delta):  # pragma: no cover - only used as an output
+        raise NotImplementedError("softmax is only used with the log-loss.")
+
+
+class Exp(Activation):
+    r"""Exponential, the inverse of the log link of the Poisson loss; :math:`f' = A`."""
+
+    name = "exp"
+
+    def forward(self, Z):
+        return np.exp(Z, out=Z)
+
+    def derivative(self, A, delta):
+        delta *= A
+        return delta
+
+
+#: Hidden-layer activations by name.
+ACTIVATIONS = {
+    "identity": Identity,
+    "linear": Identity,
+    "logistic": Logistic,
+    "sigmoid": Logistic,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "elu": ELU,
+    "softplus": Softplus,
+}
+
+#: Output activations, chosen by the loss.
+OUTPUT_ACTIVATIONS = {
+    "identity": Identity,
+    "logistic": Logistic,
+    "softmax": Softmax,
+    "exp": Exp,
+}
+
+
+def get(identifier) -> Activation:
+    """Return the hidden-layer activation named by ``identifier``.
+
+    Examples
+    --------
+    >>> from skweights import activations
+    >>> activations.get("leaky_relu")
+    LeakyReLU()
+    """
+    return resolve(identifier, ACTIVATIONS, Activation, "activation")

@@ -1,0 +1,117 @@
+"""The optimizer and learning-rate schedule protocols.
+
+An optimizer is a hyperparameter container with two pure methods in the manner of
+optax: ``init(params)`` returns a fresh state and ``update(params, grads, state)``
+moves ``params`` in place and returns the next state. The state is a NamedTuple
+whose first field is the current base learning rate ``lr``; it belongs to the
+estimator (which pickles it with the model), never to the optimizer object.
+
+Learning-rate schedules act between epochs, as scikit-learn's do: after each epoch
+``end_epoch`` may change ``lr``, and when the stopping criterion fires,
+``on_plateau`` either lowers ``lr`` (adaptive schedule) or lets training stop.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._component import Component
+
+__all__ = ["Optimizer", "Schedule", "as_schedule"]
+
+
+class Schedule(Component):
+    """Base class of learning-rate schedules.
+
+    Subclasses take the initial learning rate as their first parameter,
+    ``learning_rate``.
+    """
+
+    def initial(self) -> float:
+        """Return the learning rate of the first epoch."""
+        lr = self.learning_rate
+        if not (isinstance(lr, (int, float, np.number)) and lr > 0):
+            raise ValueError(
+                f"{type(self).__name__} learning_rate must be a number > 0; got {lr!r}."
+            )
+        return float(lr)
+
+    def after_epoch(self, lr: float, n_samples_seen: int, epoch: int) -> float:
+        """Return the learning rate for the next epoch."""
+        return lr
+
+    def on_plateau(self, lr: float) -> tuple[float, bool]:
+        """Called when the loss or validation score stopped improving.
+
+        Returns the new learning rate and whether training should stop.
+        """
+        return lr, True
+
+
+def as_schedule(learning_rate) -> Schedule:
+    """A number becomes a constant schedule; a schedule is returned as is."""
+    from .schedules import Constant
+
+    if isinstance(learning_rate, Schedule):
+        return learning_rate
+    return Constant(learning_rate)
+
+
+class Optimizer(Component):
+    """Base class of optimizers.
+
+    Subclasses define ``init`` and ``update``. ``learning_rate`` is a number or a
+    :class:`Schedule`.
+    """
+
+    #: whether the optimizer works on minibatches (False for L-BFGS)
+    stochastic = True
+
+    #: estimator flat parameters this optimizer takes when named by a string,
+    #: mapped to its own parameter names
+    sklearn_params: dict[str, str] = {"learning_rate_init": "learning_rate"}
+
+    @classmethod
+    def from_estimator_params(cls, params: dict[str, Any]) -> Optimizer:
+        """Build the optimizer a string name means, from the estimator's flat params."""
+        return cls(**{own: params[flat] for flat, own in cls.sklearn_params.items()})
+
+    def schedule(self) -> Schedule:
+        return as_schedule(self.learning_rate)
+
+    def init(self, params: list[np.ndarray]) -> NamedTuple:
+        """Return the initial state for ``params`` (a list of arrays)."""
+        raise NotImplementedError
+
+    def update(self, params, grads, state):
+        """Move ``params`` in place by one step along ``grads``; return the new state."""
+        raise NotImplementedError
+
+    def end_epoch(self, state, n_samples_seen: int, epoch: int):
+        """Return the state with the learning rate for the next epoch."""
+        lr = self.schedule().after_epoch(state.lr, n_samples_seen, epoch)
+        return state._replace(lr=lr)
+
+    def on_plateau(self, state):
+        """Return ``(state, stop)`` when the stopping criterion fired."""
+        lr, stop = self.schedule().on_plateau(state.lr)
+        return state._replace(lr=lr), stop
+
+
+def check_unit_interval(owner, name, value, *, closed_right=False):
+    """Raise ValueError unless ``0 <= value < 1`` (or ``<= 1``)."""
+    ok = isinstance(value, (int, float, np.number)) and 0 <= value
+    ok = ok and (value <= 1 if closed_right else value < 1)
+    if not ok:
+        bound = "[0, 1]" if closed_right else "[0, 1)"
+        raise ValueError(
+            f"{type(owner).__name__} {name} must be in {bound}; got {value!r}."
+        )
+
+
+def check_positive(owner, name, value):
+    """Raise ValueError unless ``value > 0``."""
+    if not (isinstance(value, (int, float, np.number)) and value > 0):
+        raise ValueError(f"{type(owner).__name__} {name} must be > 0; got {value!r}.")
