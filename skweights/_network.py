@@ -18,7 +18,7 @@ def forward(X, coefs, intercepts, hidden, output):
     """
     activations = [X]
     last = len(coefs) - 1
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         A = activations[-1] @ W
         A += b
         (output if i == last else hidden).forward(A)
@@ -30,7 +30,7 @@ def predict(X, coefs, intercepts, hidden, output):
     """Return the network's output for ``X`` without keeping the hidden layers."""
     A = X
     last = len(coefs) - 1
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         A = A @ W
         A += b
         (output if i == last else hidden).forward(A)

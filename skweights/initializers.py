@@ -128,7 +128,9 @@ class Initializer(Component):
             fans = compute_fans(shape)
         rng = check_generator(random_state)
         out = self._draw(shape, rng, fans, activation)
-        return np.asarray(out, dtype=np.float64).reshape(shape).astype(dtype, copy=False)
+        return (
+            np.asarray(out, dtype=np.float64).reshape(shape).astype(dtype, copy=False)
+        )
 
     def _draw(self, shape, rng, fans, activation):
         raise NotImplementedError

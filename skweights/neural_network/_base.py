@@ -16,7 +16,6 @@ from sklearn.utils.validation import validate_data
 
 from .. import activations as _activations
 from .. import initializers as _initializers
-from .. import losses as _losses
 from .. import optimizers as _optimizers
 from .. import penalties as _penalties
 from .._network import loss_and_gradients, predict
@@ -27,16 +26,23 @@ from .._sklearn_private import (
     _check_sample_weight,
 )
 
+
 class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [str, _activations.Activation],
         "optimizer": [str, _optimizers.Optimizer],
         "solver": [str, _optimizers.Optimizer, None],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -128,7 +134,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             sizes = [sizes]
         sizes = list(sizes)
         for s in sizes:
-            if not isinstance(s, (Integral, np.integer)) or isinstance(s, bool) or s <= 0:
+            if (
+                not isinstance(s, (Integral, np.integer))
+                or isinstance(s, bool)
+                or s <= 0
+            ):
                 raise ValueError(
                     f"hidden_layer_sizes must be positive integers, got {sizes}."
                 )
@@ -178,9 +188,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             )
         n_features = X.shape[1]
         layer_units = [n_features, *hidden_layer_sizes, y.shape[1]]
-        if not first_pass and [c.shape[0] for c in self.coefs_] + [
-            self.coefs_[-1].shape[1]
-        ] != layer_units:
+        if (
+            not first_pass
+            and [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
+            != layer_units
+        ):
             raise ValueError(
                 "hidden_layer_sizes changed since the last fit "
                 f"({[c.shape[1] for c in self.coefs_[:-1]]} -> {hidden_layer_sizes}); "
@@ -208,6 +220,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     def _initialize(self, y, layer_units, dtype):
         self.n_iter_ = 0
         self.t_ = 0
+        self._weight_seen = 0
         self.n_outputs_ = y.shape[1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = self._loss().output_activation
@@ -307,7 +320,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                         X[idx], y[idx], sw, ctx, coef_grads, intercept_grads
                     )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
-                    state = optimizer.update(params, coef_grads + intercept_grads, state)
+                    state = optimizer.update(
+                        params, coef_grads + intercept_grads, state
+                    )
                     if prox:
                         for W in self.coefs_:
                             penalty.prox(W, state.lr * alpha / sw_sum)
@@ -315,11 +330,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 self.n_iter_ += 1
                 self.loss_ = accumulated_loss / n_samples
                 self.t_ += n_samples
+                # Schedules count sample weight, so that a weight of k is k copies.
+                self._weight_seen += (
+                    n_samples if sample_weight is None else float(sample_weight.sum())
+                )
                 self.loss_curve_.append(self.loss_)
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
                 self._update_no_improvement_count(early_stopping, X_val, y_val, sw_val)
-                state = optimizer.end_epoch(state, self.t_, self.n_iter_)
+                state = optimizer.end_epoch(state, self._weight_seen, self.n_iter_)
                 self._optimizer_state = state
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = "Validation score" if early_stopping else "Training loss"
@@ -410,7 +429,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
         def unpack(w):
             out, start = [], 0
-            for shape, size in zip(shapes, sizes):
+            for shape, size in zip(shapes, sizes, strict=True):
                 out.append(w[start : start + size].reshape(shape).astype(dtype))
                 start += size
             return out
@@ -524,4 +543,3 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-

@@ -78,7 +78,7 @@ class Adam(Optimizer):
         t = state.t + 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = state.lr * np.sqrt(1 - b2**t) / (1 - b1**t)
-        for p, g, m, v in zip(params, grads, state.m, state.v):
+        for p, g, m, v in zip(params, grads, state.m, state.v, strict=True):
             m *= b1
             m += (1 - b1) * g
             v *= b2

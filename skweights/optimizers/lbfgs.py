@@ -71,6 +71,9 @@ class LBFGS(Optimizer):
         if isinstance(message, bytes):  # scipy < 1.11
             message = message.decode("latin1")
         return LBFGSResult(
-            x=res.x, fun=float(res.fun), n_iter=int(res.nit), status=int(res.status),
+            x=res.x,
+            fun=float(res.fun),
+            n_iter=int(res.nit),
+            status=int(res.status),
             message=str(message),
         )

@@ -76,7 +76,7 @@ class RMSprop(Optimizer):
 
     def update(self, params, grads, state):
         rho, lr = self.rho, state.lr
-        for i, (p, g) in enumerate(zip(params, grads)):
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             s = state.mean_square[i]
             s *= rho
             s += (1 - rho) * (g * g)

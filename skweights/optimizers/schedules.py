@@ -18,7 +18,8 @@ class InvScaling(Schedule):
     r"""scikit-learn's ``learning_rate="invscaling"``.
 
     After each epoch, :math:`\eta = \eta_0 / (t + 1)^{p}` with :math:`t` the number
-    of training samples seen so far (``t_``). The first epoch therefore runs at
+    of training samples seen so far (``t_``; with sample weights, their sum, so that
+    a weight of 2 acts as two copies of a sample). The first epoch therefore runs at
     :math:`\eta_0`, and after :math:`k` epochs over :math:`n` samples
     :math:`\eta = \eta_0/(kn + 1)^p`, exactly as scikit-learn.
 

@@ -70,7 +70,9 @@ class SGD(Optimizer):
         opt = super().from_estimator_params(params)
         schedule = SCHEDULES[params["learning_rate"]]
         if params["learning_rate"] == "invscaling":
-            opt.learning_rate = schedule(params["learning_rate_init"], params["power_t"])
+            opt.learning_rate = schedule(
+                params["learning_rate_init"], params["power_t"]
+            )
         else:
             opt.learning_rate = schedule(params["learning_rate_init"])
         return opt
@@ -84,7 +86,7 @@ class SGD(Optimizer):
 
     def update(self, params, grads, state):
         lr, mu = state.lr, self.momentum
-        for p, g, v in zip(params, grads, state.velocities):
+        for p, g, v in zip(params, grads, state.velocities, strict=True):
             v *= mu
             v -= lr * g
             if self.nesterov:
