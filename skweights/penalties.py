@@ -18,7 +18,11 @@ step (soft-thresholding) after each optimizer update, so that weights reach
 
     W \leftarrow \operatorname{sign}(W)\max(|W| - \eta\,\alpha\,l_1/S,\ 0)
 
-with :math:`\eta` the optimizer's current learning rate. With L-BFGS the L1 part
+with :math:`\eta` the step size the optimizer just applied to that weight: the
+learning rate for SGD, and the per-coordinate :math:`\eta_t/(\sqrt v+\epsilon)`
+for Adam (:math:`\eta/\sqrt{s+\epsilon}` for RMSprop). This is the proximal step
+in the optimizer's own metric: a weight whose data gradient is small relative to
+the penalty reaches zero, whatever the scale of its gradients. With L-BFGS the L1 part
 is handled exactly by splitting each weight into non-negative positive and
 negative parts (bound-constrained L-BFGS-B).
 """
@@ -63,10 +67,15 @@ class Penalty(Component):
         elif self.l2:
             grad += (scale * self.l2) * W
 
-    def prox(self, W: np.ndarray, step: float) -> None:
-        """Soft-threshold ``W`` in place by ``step * l1`` (the L1 part's proximal map)."""
+    def prox(self, W: np.ndarray, step) -> None:
+        """Soft-threshold ``W`` in place by ``step * l1`` (the L1 part's proximal map).
+
+        ``step`` is a scalar or an array shaped like ``W`` (per-coordinate steps).
+        """
+        if not self.l1:
+            return
         threshold = step * self.l1
-        if threshold > 0:
+        if np.any(threshold > 0):
             shrunk = np.abs(W)
             shrunk -= threshold
             np.maximum(shrunk, 0, out=shrunk)

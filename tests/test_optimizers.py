@@ -581,3 +581,31 @@ def test_from_estimator_params_drives_same_updates_as_sklearn():
         state = opt.update(ours, g, state)
         sk.update_params(theirs, g)
     _assert_params_close(ours, theirs, rtol=1e-15)
+
+
+def test_step_size_is_the_step_each_optimizer_applied():
+    """step_size(state, i) is the factor the last update put in front of the
+    direction: lr for SGD, lr_t / (sqrt(v) + eps) for Adam, lr / sqrt(s + eps) for
+    RMSprop, so that the L1 proximal step works in the optimizer's metric."""
+    rng = np.random.RandomState(3)
+    g = rng.normal(size=(3, 2))
+
+    sgd = SGD(learning_rate=0.05, momentum=0.0)
+    p = [np.zeros((3, 2))]
+    state = sgd.update(p, [g], sgd.init(p))
+    assert sgd.step_size(state, 0) == 0.05
+    np.testing.assert_allclose(p[0], -sgd.step_size(state, 0) * g, rtol=1e-15)
+
+    adam = Adam(learning_rate=0.01)
+    p = [np.zeros((3, 2))]
+    state = adam.update(p, [g], adam.init(p))
+    # first Adam step: p = -step * m with m = (1 - beta_1) g
+    step = adam.step_size(state, 0)
+    assert step.shape == (3, 2)
+    np.testing.assert_allclose(p[0], -step * (1 - adam.beta_1) * g, rtol=1e-12)
+
+    for centered in (False, True):
+        rms = RMSprop(learning_rate=0.01, centered=centered)
+        p = [np.zeros((3, 2))]
+        state = rms.update(p, [g], rms.init(p))
+        np.testing.assert_allclose(p[0], -rms.step_size(state, 0) * g, rtol=1e-12)

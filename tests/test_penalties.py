@@ -285,3 +285,10 @@ def test_elastic_net_invalid_l1_ratio(bad, W):
         penalty.prox(W, 0.1)
     with pytest.raises(ValueError, match="l1_ratio"):
         penalty.add_gradient(W, np.zeros_like(W), 1.0)
+
+
+def test_prox_accepts_per_coordinate_steps():
+    W = np.array([[0.5, -0.5], [0.05, -2.0]])
+    steps = np.array([[1.0, 0.1], [0.01, 1.0]])
+    L1().prox(W, steps)
+    np.testing.assert_array_equal(W, [[0.0, -0.4], [0.04, -1.0]])

@@ -324,8 +324,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                         params, coef_grads + intercept_grads, state
                     )
                     if prox:
-                        for W in self.coefs_:
-                            penalty.prox(W, state.lr * alpha / sw_sum)
+                        for i, W in enumerate(self.coefs_):
+                            step = optimizer.step_size(state, i)
+                            penalty.prox(W, step * (alpha / sw_sum))
                     self._optimizer_state = state
                 self.n_iter_ += 1
                 self.loss_ = accumulated_loss / n_samples

@@ -89,6 +89,15 @@ class Optimizer(Component):
         """Move ``params`` in place by one step along ``grads``; return the new state."""
         raise NotImplementedError
 
+    def step_size(self, state, i: int):
+        """The step size the last ``update`` applied to parameter ``i``.
+
+        A scalar, or an array shaped like the parameter for optimizers with
+        per-coordinate steps. The L1 proximal step scales its threshold by it, so
+        that the penalty is applied in the optimizer's own metric.
+        """
+        return state.lr
+
     def end_epoch(self, state, n_samples_seen: int, epoch: int):
         """Return the state with the learning rate for the next epoch."""
         lr = self.schedule().after_epoch(state.lr, n_samples_seen, epoch)

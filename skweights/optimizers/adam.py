@@ -74,6 +74,12 @@ class Adam(Optimizer):
             v=[np.zeros_like(p) for p in params],
         )
 
+    def step_size(self, state, i):
+        """:math:`\\eta_t / (\\sqrt{v} + \\epsilon)`, per coordinate."""
+        t = max(state.t, 1)
+        lr_t = state.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return lr_t / (np.sqrt(state.v[i]) + self.epsilon)
+
     def update(self, params, grads, state):
         t = state.t + 1
         b1, b2 = self.beta_1, self.beta_2

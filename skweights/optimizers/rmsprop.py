@@ -74,6 +74,13 @@ class RMSprop(Optimizer):
             momentum=zeros(self.momentum > 0),
         )
 
+    def step_size(self, state, i):
+        """:math:`\\eta / \\sqrt{s + \\epsilon}`, per coordinate (centered: :math:`s - \\bar g^2`)."""
+        s = state.mean_square[i]
+        if self.centered:
+            s = s - state.mean_grad[i] ** 2
+        return state.lr / np.sqrt(s + self.epsilon)
+
     def update(self, params, grads, state):
         rho, lr = self.rho, state.lr
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
