@@ -254,15 +254,26 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
     def _warn_symmetric(self):
         for i, W in enumerate(self.coefs_[:-1]):
-            if W.shape[1] > 1 and np.all(W == W[:, :1]):
-                warnings.warn(
-                    f"The initial weights of layer {i} give every unit of hidden "
-                    f"layer {i + 1} the same incoming weights, so gradient training "
-                    "keeps them identical forever (symmetry is never broken). Use a "
-                    "random initializer for hidden layers, e.g. init='glorot_uniform'.",
-                    UserWarning,
-                    stacklevel=4,
+            if W.shape[1] < 2 or not np.all(W == W[:, :1]):
+                continue
+            b = self.intercepts_[i]
+            if np.all(b == b[0]):
+                what = (
+                    "and the same bias, so gradient training keeps them identical "
+                    "forever (symmetry is never broken)"
                 )
+            else:
+                what = (
+                    "so only their initial biases tell them apart: gradient training "
+                    "breaks the symmetry slowly, if at all"
+                )
+            warnings.warn(
+                f"The initial weights give every unit of hidden layer {i + 1} the "
+                f"same incoming weights, {what}. Use a random initializer for hidden "
+                "layers, e.g. init='glorot_uniform'.",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _objective(self, X, y, sample_weight, ctx, coef_grads, intercept_grads):
         return loss_and_gradients(
