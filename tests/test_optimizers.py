@@ -18,6 +18,7 @@ from skweights.optimizers import (
     Constant,
     InvScaling,
     RMSprop,
+    ScheduleState,
 )
 
 N_STEPS = 5
@@ -189,20 +190,20 @@ def test_optimizer_object_not_mutated(opt):
     before_params = opt.get_params(deep=True)
     before_hash = joblib.hash(opt)
     _, state = _run(opt, params, grads)
-    state = opt.end_epoch(state, 100, 1)
+    state = opt.end_epoch(state, n_samples_seen=100, epoch=1, loss=1.0)
     opt.on_plateau(state)
     assert opt.get_params(deep=True) == before_params
     assert joblib.hash(opt) == before_hash
 
 
-def test_state_is_namedtuple_with_lr_first_and_carries():
+def test_state_is_namedtuple_with_schedule_first_and_carries():
     params, grads = _problem()
     for opt in [SGD(learning_rate=0.05), Adam(learning_rate=0.02), RMSprop(0.03)]:
         state = opt.init([p.copy() for p in params])
         assert isinstance(state, tuple)
         assert hasattr(state, "_fields") and hasattr(state, "_replace")
-        assert state._fields[0] == "lr"
-        assert state[0] == opt.learning_rate
+        assert state._fields[0] == "schedule"
+        assert state.lr == state.schedule.lr == opt.learning_rate
 
     adam = Adam(learning_rate=0.01)
     work = [p.copy() for p in params]
@@ -239,47 +240,57 @@ def test_two_states_are_independent():
 
 
 # --------------------------------------------------------------------- schedules
+def _after(sched, lr, n_seen, epoch):
+    state = ScheduleState(lr=lr)
+    return sched.after_epoch(state, n_samples_seen=n_seen, epoch=epoch, loss=1.0).lr
+
+
+def _plateau(sched, lr):
+    state, stop = sched.on_plateau(ScheduleState(lr=lr))
+    return state.lr, stop
+
+
 def test_invscaling_after_epoch():
     sched = InvScaling(learning_rate=0.1, power_t=0.25)
-    assert sched.initial() == 0.1
+    assert sched.init().lr == 0.1
     for n_seen in [0, 1, 10, 1000]:
-        assert sched.after_epoch(0.5, n_seen, 3) == pytest.approx(
+        assert _after(sched, 0.5, n_seen, 3) == pytest.approx(
             0.1 / (n_seen + 1) ** 0.25, rel=1e-15
         )
 
 
 def test_adaptive_on_plateau():
     sched = Adaptive(learning_rate=1e-3)
-    lr, stop = sched.on_plateau(1e-3)
+    lr, stop = _plateau(sched, 1e-3)
     assert lr == 1e-3 / 5 and not stop
-    lr, stop = sched.on_plateau(lr)
+    lr, stop = _plateau(sched, lr)
     assert lr == 1e-3 / 25 and not stop
-    assert sched.after_epoch(0.123, 50, 2) == 0.123
-    lr, stop = sched.on_plateau(1e-6)
+    assert _after(sched, 0.123, 50, 2) == 0.123
+    lr, stop = _plateau(sched, 1e-6)
     assert lr == 1e-6 and stop
-    lr, stop = sched.on_plateau(5e-7)
+    lr, stop = _plateau(sched, 5e-7)
     assert lr == 5e-7 and stop
     # counts the divisions until stop: 1e-3 -> ... -> <= 1e-6
     lr, n, stop = 1e-3, 0, False
     while not stop:
-        lr, stop = sched.on_plateau(lr)
+        lr, stop = _plateau(sched, lr)
         n += 1
     assert lr <= 1e-6 and n == 6
     # a custom factor
-    lr, stop = Adaptive(learning_rate=1.0, factor=0.5).on_plateau(1.0)
+    lr, stop = _plateau(Adaptive(learning_rate=1.0, factor=0.5), 1.0)
     assert lr == 0.5 and not stop
 
 
 def test_constant_never_changes():
     sched = Constant(learning_rate=0.01)
-    assert sched.initial() == 0.01
+    assert sched.init().lr == 0.01
     for n_seen, epoch in [(0, 1), (10, 2), (10_000, 50)]:
-        assert sched.after_epoch(0.01, n_seen, epoch) == 0.01
-    assert sched.on_plateau(0.01) == (0.01, True)
+        assert _after(sched, 0.01, n_seen, epoch) == 0.01
+    assert _plateau(sched, 0.01) == (0.01, True)
     opt = SGD(learning_rate=0.01)
     state = opt.init([np.zeros(2)])
     for epoch in range(1, 5):
-        state = opt.end_epoch(state, 100 * epoch, epoch)
+        state = opt.end_epoch(state, n_samples_seen=100 * epoch, epoch=epoch, loss=1.0)
         assert state.lr == 0.01
     state, stop = opt.on_plateau(state)
     assert stop and state.lr == 0.01
@@ -292,23 +303,23 @@ def test_optimizer_uses_invscaling_schedule():
     assert state.lr == 0.1
     state = opt.update(params, [np.ones(3)], state)
     np.testing.assert_allclose(params[0], 1 - 0.1)
-    state = opt.end_epoch(state, 24, 1)
+    state = opt.end_epoch(state, n_samples_seen=24, epoch=1, loss=1.0)
     assert state.lr == pytest.approx(0.1 / 25**0.5, rel=1e-15)
     state = opt.update(params, [np.ones(3)], state)
     np.testing.assert_allclose(params[0], 1 - 0.1 - 0.1 / 5, rtol=1e-15)
-    state = opt.end_epoch(state, 99, 2)
+    state = opt.end_epoch(state, n_samples_seen=99, epoch=2, loss=1.0)
     assert state.lr == pytest.approx(0.01, rel=1e-15)
 
     adam = Adam(learning_rate=InvScaling(0.01, power_t=1.0))
     state = adam.init(params)
-    state = adam.end_epoch(state, 9, 1)
+    state = adam.end_epoch(state, n_samples_seen=9, epoch=1, loss=1.0)
     assert state.lr == pytest.approx(0.001, rel=1e-15)
 
 
 def test_optimizer_uses_adaptive_schedule():
     opt = Adam(learning_rate=Adaptive(0.01))
     state = opt.init([np.zeros(2)])
-    state = opt.end_epoch(state, 100, 1)
+    state = opt.end_epoch(state, n_samples_seen=100, epoch=1, loss=1.0)
     assert state.lr == 0.01
     state, stop = opt.on_plateau(state)
     assert state.lr == 0.01 / 5 and not stop
@@ -386,7 +397,7 @@ def test_sgd_invscaling_matches_sklearn():
         state = opt.update(ours, g, state)
         sk.update_params(theirs, g)
         n_seen += 7
-        state = opt.end_epoch(state, n_seen, epoch)
+        state = opt.end_epoch(state, n_samples_seen=n_seen, epoch=epoch, loss=1.0)
         sk.iteration_ends(n_seen)
         assert state.lr == pytest.approx(sk.learning_rate, rel=1e-15)
     _assert_params_close(ours, theirs, rtol=1e-15)

@@ -290,7 +290,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     def _fit_stochastic(self, X, y, sample_weight, optimizer, ctx, incremental):
         params = self.coefs_ + self.intercepts_
         if not incremental or getattr(self, "_optimizer_state", None) is None:
-            self._optimizer_state = optimizer.init(params)
+            is_bias = [False] * len(self.coefs_) + [True] * len(self.intercepts_)
+            self._optimizer_state = optimizer.init(params, is_bias)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         early_stopping = self.early_stopping
@@ -350,7 +351,12 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
                 self._update_no_improvement_count(early_stopping, X_val, y_val, sw_val)
-                state = optimizer.end_epoch(state, self._weight_seen, self.n_iter_)
+                state = optimizer.end_epoch(
+                    state,
+                    n_samples_seen=self._weight_seen,
+                    epoch=self.n_iter_,
+                    loss=self.loss_,
+                )
                 self._optimizer_state = state
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = "Validation score" if early_stopping else "Training loss"

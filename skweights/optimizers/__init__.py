@@ -6,7 +6,7 @@ Adam()
 """
 
 from .._component import resolve
-from ._base import Optimizer, Schedule
+from ._base import Optimizer, Schedule, ScheduleState
 from .adam import Adam
 from .lbfgs import LBFGS
 from .rmsprop import RMSprop
@@ -16,6 +16,7 @@ from .sgd import SGD
 __all__ = [
     "Optimizer",
     "Schedule",
+    "ScheduleState",
     "SGD",
     "Adam",
     "RMSprop",

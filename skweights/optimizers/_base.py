@@ -1,10 +1,12 @@
 """The optimizer and learning-rate schedule protocols.
 
 An optimizer is a hyperparameter container with two pure methods in the manner of
-optax: ``init(params)`` returns a fresh state and ``update(params, grads, state)``
-moves ``params`` in place and returns the next state. The state is a NamedTuple
-whose first field is the current base learning rate ``lr``; it belongs to the
-estimator (which pickles it with the model), never to the optimizer object.
+optax: ``init(params, is_bias)`` returns a fresh state and
+``update(params, grads, state)`` moves ``params`` in place and returns the next
+state. The state is a NamedTuple whose first field, ``schedule``, is the learning
+rate schedule's :class:`ScheduleState` (``state.lr`` reads its current rate); it
+belongs to the estimator (which pickles it with the model), never to the
+optimizer object.
 
 Learning-rate schedules act between epochs, as scikit-learn's do: after each epoch
 ``end_epoch`` may change ``lr``, and when the stopping criterion fires,
@@ -19,35 +21,51 @@ import numpy as np
 
 from .._component import Component
 
-__all__ = ["Optimizer", "Schedule", "as_schedule"]
+__all__ = ["Optimizer", "Schedule", "ScheduleState", "as_schedule", "with_lr"]
+
+
+class ScheduleState(NamedTuple):
+    """Where a schedule is: the current learning rate and plateau bookkeeping."""
+
+    lr: float
+    best: float = np.inf
+    bad_epochs: int = 0
+    cooldown: int = 0
 
 
 class Schedule(Component):
-    """Base class of learning-rate schedules.
+    """Base class of learning-rate schedules, stepped once per epoch.
 
     Subclasses take the initial learning rate as their first parameter,
-    ``learning_rate``.
+    ``learning_rate``, and override ``after_epoch`` and/or ``on_plateau``.
     """
 
-    def initial(self) -> float:
-        """Return the learning rate of the first epoch."""
+    def init(self) -> ScheduleState:
+        """Return the state of the first epoch (validates ``learning_rate``)."""
         lr = self.learning_rate
         if not (isinstance(lr, (int, float, np.number)) and lr > 0):
             raise ValueError(
                 f"{type(self).__name__} learning_rate must be a number > 0; got {lr!r}."
             )
-        return float(lr)
+        return ScheduleState(lr=float(lr))
 
-    def after_epoch(self, lr: float, n_samples_seen: int, epoch: int) -> float:
-        """Return the learning rate for the next epoch."""
-        return lr
+    def after_epoch(
+        self, state: ScheduleState, *, n_samples_seen: float, epoch: int, loss: float
+    ) -> ScheduleState:
+        """Return the state for the next epoch.
 
-    def on_plateau(self, lr: float) -> tuple[float, bool]:
-        """Called when the loss or validation score stopped improving.
-
-        Returns the new learning rate and whether training should stop.
+        ``n_samples_seen`` is the total (weighted) number of samples seen,
+        ``epoch`` the number of completed epochs, ``loss`` the last epoch's
+        training loss.
         """
-        return lr, True
+        return state
+
+    def on_plateau(self, state: ScheduleState) -> tuple[ScheduleState, bool]:
+        """Called when the estimator's stopping rule fires.
+
+        Returns the new state and whether training should stop.
+        """
+        return state, True
 
 
 def as_schedule(learning_rate) -> Schedule:
@@ -57,6 +75,12 @@ def as_schedule(learning_rate) -> Schedule:
     if isinstance(learning_rate, Schedule):
         return learning_rate
     return Constant(learning_rate)
+
+
+def with_lr(cls):
+    """Give a state NamedTuple class an ``lr`` property reading its schedule."""
+    cls.lr = property(lambda self: self.schedule.lr, doc="The current learning rate.")
+    return cls
 
 
 class Optimizer(Component):
@@ -81,8 +105,12 @@ class Optimizer(Component):
     def schedule(self) -> Schedule:
         return as_schedule(self.learning_rate)
 
-    def init(self, params: list[np.ndarray]) -> NamedTuple:
-        """Return the initial state for ``params`` (a list of arrays)."""
+    def init(self, params: list[np.ndarray], is_bias=None) -> NamedTuple:
+        """Return the initial state for ``params`` (a list of arrays).
+
+        ``is_bias`` is an optional list of booleans marking the intercepts, for
+        optimizers that treat them differently (decoupled weight decay).
+        """
         raise NotImplementedError
 
     def update(self, params, grads, state):
@@ -98,15 +126,17 @@ class Optimizer(Component):
         """
         return state.lr
 
-    def end_epoch(self, state, n_samples_seen: int, epoch: int):
-        """Return the state with the learning rate for the next epoch."""
-        lr = self.schedule().after_epoch(state.lr, n_samples_seen, epoch)
-        return state._replace(lr=lr)
+    def end_epoch(self, state, *, n_samples_seen: float, epoch: int, loss: float):
+        """Return the state with the schedule moved to the next epoch."""
+        schedule = self.schedule().after_epoch(
+            state.schedule, n_samples_seen=n_samples_seen, epoch=epoch, loss=loss
+        )
+        return state._replace(schedule=schedule)
 
     def on_plateau(self, state):
         """Return ``(state, stop)`` when the stopping criterion fired."""
-        lr, stop = self.schedule().on_plateau(state.lr)
-        return state._replace(lr=lr), stop
+        schedule, stop = self.schedule().on_plateau(state.schedule)
+        return state._replace(schedule=schedule), stop
 
 
 def check_unit_interval(owner, name, value, *, closed_right=False):

@@ -6,11 +6,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, check_positive, check_unit_interval
+from ._base import (
+    Optimizer,
+    ScheduleState,
+    check_positive,
+    check_unit_interval,
+    with_lr,
+)
 
 
+@with_lr
 class AdamState(NamedTuple):
-    lr: float
+    schedule: ScheduleState
     t: int
     m: list
     v: list
@@ -63,12 +70,12 @@ class Adam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def init(self, params):
+    def init(self, params, is_bias=None):
         check_unit_interval(self, "beta_1", self.beta_1)
         check_unit_interval(self, "beta_2", self.beta_2)
         check_positive(self, "epsilon", self.epsilon)
         return AdamState(
-            lr=self.schedule().initial(),
+            schedule=self.schedule().init(),
             t=0,
             m=[np.zeros_like(p) for p in params],
             v=[np.zeros_like(p) for p in params],

@@ -6,11 +6,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, check_positive, check_unit_interval
+from ._base import (
+    Optimizer,
+    ScheduleState,
+    check_positive,
+    check_unit_interval,
+    with_lr,
+)
 
 
+@with_lr
 class RMSpropState(NamedTuple):
-    lr: float
+    schedule: ScheduleState
     mean_square: list
     mean_grad: list
     momentum: list
@@ -59,7 +66,7 @@ class RMSprop(Optimizer):
         self.momentum = momentum
         self.centered = centered
 
-    def init(self, params):
+    def init(self, params, is_bias=None):
         check_unit_interval(self, "rho", self.rho)
         check_unit_interval(self, "momentum", self.momentum)
         check_positive(self, "epsilon", self.epsilon)
@@ -68,7 +75,7 @@ class RMSprop(Optimizer):
             return [np.zeros_like(p) for p in params] if flag else []
 
         return RMSpropState(
-            lr=self.schedule().initial(),
+            schedule=self.schedule().init(),
             mean_square=zeros(True),
             mean_grad=zeros(self.centered),
             momentum=zeros(self.momentum > 0),

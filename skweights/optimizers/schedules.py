@@ -35,8 +35,9 @@ class InvScaling(Schedule):
         self.learning_rate = learning_rate
         self.power_t = power_t
 
-    def after_epoch(self, lr, n_samples_seen, epoch):
-        return float(self.learning_rate) / (n_samples_seen + 1) ** self.power_t
+    def after_epoch(self, state, *, n_samples_seen, epoch, loss):
+        lr = float(self.learning_rate) / (n_samples_seen + 1) ** self.power_t
+        return state._replace(lr=lr)
 
 
 class Adaptive(Schedule):
@@ -61,12 +62,13 @@ class Adaptive(Schedule):
         self.factor = factor
         self.min_lr = min_lr
 
-    def on_plateau(self, lr):
+    def on_plateau(self, state):
+        lr = state.lr
         if lr <= self.min_lr:
-            return lr, True
+            return state, True
         if self.factor == 0.2:
-            return lr / 5.0, False  # scikit-learn's exact arithmetic
-        return lr * self.factor, False
+            return state._replace(lr=lr / 5.0), False  # scikit-learn's arithmetic
+        return state._replace(lr=lr * self.factor), False
 
 
 SCHEDULES = {"constant": Constant, "invscaling": InvScaling, "adaptive": Adaptive}

@@ -6,12 +6,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, check_unit_interval
+from ._base import Optimizer, ScheduleState, check_unit_interval, with_lr
 from .schedules import SCHEDULES
 
 
+@with_lr
 class SGDState(NamedTuple):
-    lr: float
+    schedule: ScheduleState
     velocities: list
 
 
@@ -77,10 +78,10 @@ class SGD(Optimizer):
             opt.learning_rate = schedule(params["learning_rate_init"])
         return opt
 
-    def init(self, params):
+    def init(self, params, is_bias=None):
         check_unit_interval(self, "momentum", self.momentum, closed_right=True)
         return SGDState(
-            lr=self.schedule().initial(),
+            schedule=self.schedule().init(),
             velocities=[np.zeros_like(p) for p in params],
         )
 
