@@ -4,7 +4,7 @@
 pluggable ``init=``, ``penalty=`` and ``optimizer=``.
 """
 
-from . import activations, initializers, losses, optimizers, penalties
+from . import activations, constraints, initializers, losses, optimizers, penalties
 from .neural_network import MLPClassifier, MLPRegressor
 
 __version__ = "0.1.0.dev0"
@@ -13,6 +13,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "activations",
+    "constraints",
     "initializers",
     "losses",
     "optimizers",

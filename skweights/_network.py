@@ -56,7 +56,8 @@ def loss_and_gradients(
     The objective is :math:`\frac1S\sum_i s_i \ell_i + \frac{\alpha}{S}\sum_l
     R(W_l)` with :math:`S` the number of rows, or the sum of ``sample_weight``.
     Only the smooth part of the penalty enters the gradient; its L1 part is left to
-    the optimizer's proximal step (see :mod:`skweights.penalties`).
+    the optimizer's proximal step (see :mod:`skweights.penalties`). Intercepts are
+    penalized only when ``penalty.penalize_intercepts`` is True.
     """
     activations = forward(X, coefs, intercepts, hidden, loss.output())
     y_pred = activations[-1]
@@ -66,9 +67,13 @@ def loss_and_gradients(
     else:
         sw_sum = sample_weight.sum()
     reg = 0.0
+    penalize_b = bool(alpha) and penalty.penalize_intercepts
     if alpha:
         for W in coefs:
             reg += penalty.value(W)
+        if penalize_b:
+            for b in intercepts:
+                reg += penalty.value(b)
     value = data_loss + alpha * reg / sw_sum
 
     last = len(coefs) - 1
@@ -81,7 +86,12 @@ def loss_and_gradients(
             penalty.add_gradient(coefs[i], grad, alpha)
         grad /= sw_sum
         coef_grads[i] = np.asarray(grad)
-        intercept_grads[i] = np.sum(delta, axis=0) / sw_sum
+        if penalize_b:
+            grad_b = np.sum(delta, axis=0)
+            penalty.add_gradient(intercepts[i], grad_b, alpha)
+            intercept_grads[i] = grad_b / sw_sum
+        else:
+            intercept_grads[i] = np.sum(delta, axis=0) / sw_sum
         if i > 0:
             delta = delta @ coefs[i].T
             hidden.derivative(activations[i], delta)

@@ -40,7 +40,12 @@ class Penalty(Component):
     r"""Base class: :math:`R(W) = \tfrac{l_2}{2}\lVert W\rVert^2 + l_1\lVert W\rVert_1`.
 
     Subclasses set the two coefficients through the ``l1`` and ``l2`` properties.
+    Intercepts are penalized only when ``penalize_intercepts`` is True (default
+    False, as scikit-learn and Keras' regularizers; PyTorch's and Keras'
+    optimizer-level weight decay do decay biases).
     """
+
+    penalize_intercepts = False
 
     @property
     def l1(self) -> float:
@@ -93,7 +98,15 @@ class L2(Penalty):
     ``L2(l2)`` adds :math:`l_2\lVert W\rVert^2` without the half and without the
     division by the batch size; ``alpha = 2 * l2 * batch_size`` reproduces it for a
     fixed batch size.
+
+    Parameters
+    ----------
+    penalize_intercepts : bool, default=False
+        Also penalize the intercepts.
     """
+
+    def __init__(self, penalize_intercepts: bool = False):
+        self.penalize_intercepts = penalize_intercepts
 
     @property
     def l2(self):
@@ -104,7 +117,15 @@ class L1(Penalty):
     r"""L1 (lasso), :math:`R(W) = \lVert W\rVert_1`, applied by soft-thresholding.
 
     Drives weights to exact zeros.
+
+    Parameters
+    ----------
+    penalize_intercepts : bool, default=False
+        Also penalize the intercepts.
     """
+
+    def __init__(self, penalize_intercepts: bool = False):
+        self.penalize_intercepts = penalize_intercepts
 
     @property
     def l1(self):
@@ -119,14 +140,17 @@ class ElasticNet(Penalty):
     ----------
     l1_ratio : float in [0, 1], default=0.15
         :math:`\rho`, the share of the L1 part (scikit-learn's default).
+    penalize_intercepts : bool, default=False
+        Also penalize the intercepts.
 
     References
     ----------
     Zou & Hastie (2005), Regularization and variable selection via the elastic net.
     """
 
-    def __init__(self, l1_ratio: float = 0.15):
+    def __init__(self, l1_ratio: float = 0.15, penalize_intercepts: bool = False):
         self.l1_ratio = l1_ratio
+        self.penalize_intercepts = penalize_intercepts
 
     def _ratio(self):
         r = self.l1_ratio

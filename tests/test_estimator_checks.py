@@ -5,7 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skweights import MLPClassifier, MLPRegressor
 from skweights.initializers import HeUniform
 from skweights.optimizers import SGD, Adam, InvScaling, RMSprop
-from skweights.penalties import ElasticNet
+from skweights.penalties import L2, ElasticNet
 
 ESTIMATORS = [
     MLPClassifier(),
@@ -30,6 +30,13 @@ ESTIMATORS = [
         activation="leaky_relu",
     ),
     MLPRegressor(optimizer="lbfgs", penalty="l1", activation="elu"),
+    MLPClassifier(
+        constraint="max_norm",
+        penalty=L2(penalize_intercepts=True),
+        activation="tanh",
+        init="orthogonal",
+    ),
+    MLPRegressor(optimizer="lbfgs", constraint="non_neg", penalty="elasticnet"),
 ]
 
 

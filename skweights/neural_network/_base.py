@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils.validation import validate_data
 
 from .. import activations as _activations
+from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import optimizers as _optimizers
 from .. import penalties as _penalties
@@ -68,6 +69,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         "bias_init": [str, type, list, tuple, _initializers.Initializer],
         "penalty": [str, _penalties.Penalty, None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "constraint": [str, list, tuple, _constraints.Constraint, None],
     }
 
     @abstractmethod
@@ -115,6 +117,16 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 )
             return [_initializers.get(i) for i in identifier]
         return [_initializers.get(identifier)] * n_layers
+
+    def _resolve_constraints(self, n_layers):
+        if isinstance(self.constraint, (list, tuple)):
+            if len(self.constraint) != n_layers:
+                raise ValueError(
+                    f"constraint is a list of {len(self.constraint)} entries but the "
+                    f"network has {n_layers} layers of weights."
+                )
+            return [_constraints.get(c) for c in self.constraint]
+        return [_constraints.get(self.constraint)] * n_layers
 
     def _resolve_hidden_activation(self):
         return _activations.get(self.activation)
@@ -204,11 +216,14 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self._initialize(y, layer_units, X.dtype)
         self.optimizer_ = optimizer
         self.penalty_ = penalty
+        constraints = self._resolve_constraints(len(layer_units) - 1)
         ctx = dict(hidden=hidden, loss=self._loss(), penalty=penalty, alpha=self.alpha)
         if optimizer.stochastic:
-            self._fit_stochastic(X, y, sample_weight, optimizer, ctx, incremental)
+            self._fit_stochastic(
+                X, y, sample_weight, optimizer, ctx, constraints, incremental
+            )
         else:
-            self._fit_full_batch(X, y, sample_weight, optimizer, ctx)
+            self._fit_full_batch(X, y, sample_weight, optimizer, ctx, constraints)
         if not all(np.isfinite(w).all() for w in (*self.coefs_, *self.intercepts_)):
             raise ValueError(
                 "The optimizer produced non-finite weights. The input data may "
@@ -287,7 +302,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             **ctx,
         )
 
-    def _fit_stochastic(self, X, y, sample_weight, optimizer, ctx, incremental):
+    def _fit_stochastic(
+        self, X, y, sample_weight, optimizer, ctx, constraints, incremental
+    ):
         params = self.coefs_ + self.intercepts_
         if not incremental or getattr(self, "_optimizer_state", None) is None:
             is_bias = [False] * len(self.coefs_) + [True] * len(self.intercepts_)
@@ -314,8 +331,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 )
             batch_size = int(np.clip(self.batch_size, 1, n_samples))
         penalty, alpha = ctx["penalty"], ctx["alpha"]
-        prox = alpha > 0 and penalty.l1 > 0
         n_coefs = len(self.coefs_)
+        prox = []  # indices into params of the arrays with an L1 part
+        if alpha > 0 and penalty.l1 > 0:
+            prox = range(len(params) if penalty.penalize_intercepts else n_coefs)
+        constrained = [
+            (W, c)
+            for W, c in zip(self.coefs_, constraints, strict=True)
+            if c is not None
+        ]
         coef_grads = [None] * n_coefs
         intercept_grads = [None] * n_coefs
         state = self._optimizer_state
@@ -335,10 +359,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     state = optimizer.update(
                         params, coef_grads + intercept_grads, state
                     )
-                    if prox:
-                        for i, W in enumerate(self.coefs_):
-                            step = optimizer.step_size(state, i)
-                            penalty.prox(W, step * (alpha / sw_sum))
+                    for i in prox:
+                        step = optimizer.step_size(state, i)
+                        penalty.prox(params[i], step * (alpha / sw_sum))
+                    for W, constraint in constrained:
+                        constraint(W)
                     self._optimizer_state = state
                 self.n_iter_ += 1
                 self.loss_ = accumulated_loss / n_samples
@@ -435,63 +460,92 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             if self.loss_curve_[-1] < self.best_loss_:
                 self.best_loss_ = self.loss_curve_[-1]
 
-    def _fit_full_batch(self, X, y, sample_weight, optimizer, ctx):
+    def _fit_full_batch(self, X, y, sample_weight, optimizer, ctx, constraints):
+        """L-BFGS over one vector: the weights, then the intercepts (scikit-learn's
+        layout). An L1 part is handled exactly by splitting the penalized entries
+        as ``P - N`` with ``P, N >= 0``; ``NonNeg`` constraints become bounds."""
         dtype = self.coefs_[0].dtype
-        shapes = [c.shape for c in self.coefs_]
-        sizes = [c.size for c in self.coefs_]
-        n_w = sum(sizes)
+        shapes = [c.shape for c in self.coefs_] + [b.shape for b in self.intercepts_]
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        n = len(self.coefs_)
+        n_w = sum(sizes[:n])
         penalty, alpha = ctx["penalty"], ctx["alpha"]
         l1 = penalty.l1 * alpha if alpha > 0 else 0.0
-        n = len(self.coefs_)
+        split = (n_w + (sum(sizes[n:]) if penalty.penalize_intercepts else 0)) * (
+            l1 > 0
+        )
+        lower = np.full(sum(sizes), -np.inf)
+        start = 0
+        for constraint, size in zip(constraints, sizes[:n], strict=True):
+            if constraint is not None:
+                if constraint.bounds is None:
+                    raise ValueError(
+                        f"constraint={constraint!r} is a projection after each "
+                        "step and L-BFGS takes no separate steps; use a stochastic "
+                        "optimizer, or NonNeg (which L-BFGS enforces as bounds)."
+                    )
+                lower[start : start + size] = constraint.bounds[0]
+            start += size
         coef_grads, intercept_grads = [None] * n, [None] * n
 
-        def unpack(w):
-            out, start = [], 0
+        def set_params(theta):
+            arrays, start = [], 0
             for shape, size in zip(shapes, sizes, strict=True):
-                out.append(w[start : start + size].reshape(shape).astype(dtype))
+                arrays.append(theta[start : start + size].reshape(shape).astype(dtype))
                 start += size
-            return out
+            self.coefs_, self.intercepts_ = arrays[:n], arrays[n:]
 
-        def set_params(x):
-            if l1:
-                w = x[:n_w] - x[n_w : 2 * n_w]
-                rest = x[2 * n_w :]
-            else:
-                w, rest = x[:n_w], x[n_w:]
-            self.coefs_ = unpack(w)
-            self.intercepts_, start = [], 0
-            for c in self.coefs_:
-                k = c.shape[1]
-                self.intercepts_.append(rest[start : start + k].astype(dtype))
-                start += k
+        def to_theta(x):
+            if not split:
+                return x
+            return np.concatenate([x[:split] - x[split : 2 * split], x[2 * split :]])
 
         last = {}
 
         def fun(x):
-            set_params(x)
+            theta = to_theta(x)
+            set_params(theta)
             value, sw_sum = self._objective(
                 X, y, sample_weight, ctx, coef_grads, intercept_grads
             )
-            g_w = np.concatenate([g.ravel() for g in coef_grads]).astype(np.float64)
-            g_b = np.concatenate([g.ravel() for g in intercept_grads]).astype(
-                np.float64
-            )
-            if l1:
-                # W = P - N with P, N >= 0: the L1 part becomes linear in (P, N).
-                pos, neg = x[:n_w], x[n_w : 2 * n_w]
-                value -= l1 * float(np.abs(pos - neg).sum()) / sw_sum
-                value += l1 * float((pos + neg).sum()) / sw_sum
-                g_w = np.concatenate([g_w + l1 / sw_sum, -g_w + l1 / sw_sum])
+            grad = np.concatenate(
+                [g.ravel() for g in coef_grads + intercept_grads]
+            ).astype(np.float64)
+            if split:
+                # With theta = P - N the L1 part is linear in (P, N).
+                pos, neg = x[:split], x[split : 2 * split]
+                value += (
+                    l1
+                    * float((pos + neg).sum() - np.abs(theta[:split]).sum())
+                    / (sw_sum)
+                )
+                g = grad[:split]
+                grad = np.concatenate([g + l1 / sw_sum, -g + l1 / sw_sum, grad[split:]])
             last["loss"] = value
-            return value, np.concatenate([g_w, g_b])
+            return value, grad
 
-        w0 = np.concatenate([c.ravel() for c in self.coefs_]).astype(np.float64)
-        b0 = np.concatenate([b.ravel() for b in self.intercepts_]).astype(np.float64)
-        bounds = None
-        if l1:
-            w0 = np.concatenate([np.maximum(w0, 0), np.maximum(-w0, 0)])
-            bounds = [(0, None)] * (2 * n_w) + [(None, None)] * b0.size
-        x0 = np.concatenate([w0, b0])
+        theta0 = np.concatenate(
+            [a.ravel() for a in self.coefs_ + self.intercepts_]
+        ).astype(np.float64)
+        theta0 = np.maximum(theta0, lower)
+        nonneg = lower == 0
+        if split:
+            x0 = np.concatenate(
+                [np.maximum(theta0[:split], 0), np.maximum(-theta0[:split], 0)]
+                + [theta0[split:]]
+            )
+            bounds = (
+                [(0, None)] * split
+                + [(0, 0) if nn else (0, None) for nn in nonneg[:split]]
+                + [(0, None) if nn else (None, None) for nn in nonneg[split:]]
+            )
+        else:
+            x0 = theta0
+            bounds = (
+                [(0, None) if nn else (None, None) for nn in nonneg]
+                if nonneg.any()
+                else None
+            )
 
         def callback(xk):
             callback.it += 1
@@ -517,7 +571,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        set_params(res.x)
+        set_params(to_theta(res.x))
         self.loss_ = res.fun
 
     # ------------------------------------------------------------------ predicting

@@ -78,6 +78,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         bias_init="sklearn",
         penalty="l2",
         l1_ratio=0.15,
+        constraint=None,
         solver=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -107,6 +108,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.bias_init = bias_init
         self.penalty = penalty
         self.l1_ratio = l1_ratio
+        self.constraint = constraint
         self.solver = solver
 
     def _loss(self):

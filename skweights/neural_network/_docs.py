@@ -95,12 +95,19 @@ bias_init : str, Initializer or list, default="sklearn"
     from the same uniform as scikit-learn; ``"zeros"`` is Keras' default.
 
 penalty : {"l2", "l1", "elasticnet"}, Penalty or None, default="l2"
-    Penalty on the weights (never on the intercepts). ``"l2"`` is scikit-learn's
+    Penalty on the weights; on the intercepts too only with a penalty object
+    created with ``penalize_intercepts=True``. ``"l2"`` is scikit-learn's
     ``alpha`` term. ``"l1"`` and ``"elasticnet"`` drive weights to exact zeros
     through a proximal step after every update (see :mod:`skweights.penalties`).
 
 l1_ratio : float, default=0.15
     Share of L1 in ``penalty="elasticnet"``, as in ``SGDClassifier``.
+
+constraint : str, Constraint, list or None, default=None
+    A projection applied to the weights after every optimizer step (not to the
+    intercepts, not at initialization): ``"max_norm"``, ``"unit_norm"``,
+    ``"non_neg"``, ``"min_max_norm"``, an object from :mod:`skweights.constraints`,
+    or one per layer of weights. L-BFGS supports only ``"non_neg"``, as bounds.
 
 solver : str, Optimizer or None, default=None
     Alias of ``optimizer`` so that code written for scikit-learn runs unchanged;

@@ -84,6 +84,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         bias_init="sklearn",
         penalty="l2",
         l1_ratio=0.15,
+        constraint=None,
         solver=None,
     ):
         self.loss = loss
@@ -114,6 +115,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.bias_init = bias_init
         self.penalty = penalty
         self.l1_ratio = l1_ratio
+        self.constraint = constraint
         self.solver = solver
 
     def _loss(self):
