@@ -15,10 +15,25 @@ Names follow the papers and PyTorch where frameworks disagree: ``"he_normal"`` a
 papers do. Keras' truncated versions (same variance, cut at two standard
 deviations) are ``"he_truncated_normal"``, ``"glorot_truncated_normal"`` and
 ``"lecun_truncated_normal"``, or ``VarianceScaling(..., distribution="truncated_normal")``.
+
+``"kaiming_uniform"`` and ``"kaiming_normal"`` are :class:`KaimingUniform` and
+:class:`KaimingNormal`, which carry PyTorch's knobs (``a``, ``mode``,
+``nonlinearity``) so that they can be tuned as ``init__nonlinearity``. With their
+defaults (``a=0``, ``"leaky_relu"``, hence gain sqrt(2)) they draw exactly what
+``"he_uniform"`` and ``"he_normal"`` draw, bit for bit from the same generator.
+
+Hyperparameters are checked when the initializer is called, not when it is
+created (``__init__`` only stores them, as scikit-learn requires): a bad value
+raises ``ValueError`` naming the class and the parameter. The ``gain`` of the
+random initializers (Glorot, He, LeCun, orthogonal) must be > 0: a negative gain
+gives the same distribution as its absolute value and a zero gain gives all-zero
+weights (ask for ``"zeros"`` explicitly). ``Identity``'s gain may be any number,
+as ``-I`` and ``0`` are distinct deterministic matrices.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -40,16 +55,34 @@ __all__ = [
     "HeNormal",
     "LecunUniform",
     "LecunNormal",
+    "KaimingUniform",
+    "KaimingNormal",
     "Orthogonal",
     "Identity",
+    "Sparse",
     "SklearnUniform",
     "TorchLinear",
+    "NONLINEARITIES",
+    "calculate_gain",
     "INITIALIZERS",
     "get",
 ]
 
 #: Standard deviation of a standard normal truncated to [-2, 2] (Keras' constant).
 TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+_LINEAR_FNS = (
+    "linear",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+)
+
+#: The nonlinearity names accepted by :func:`calculate_gain` (PyTorch's).
+NONLINEARITIES = (*_LINEAR_FNS, "sigmoid", "tanh", "relu", "leaky_relu", "selu")
 
 
 def check_generator(random_state):
@@ -78,6 +111,110 @@ def compute_fans(shape) -> tuple[int, int]:
     raise ValueError(f"Dense layers have 1-D or 2-D parameters; got shape {shape}.")
 
 
+def _check_number(owner, name, value, *, low=None, strict=False, high=None):
+    """Return ``float(value)`` if it is a finite real in range, else raise ValueError.
+
+    ``owner`` is the name of the component (or function) reported in the message;
+    the range is ``value > low`` (``strict``) or ``value >= low``, and
+    ``value <= high``.
+    """
+    ok = (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+    if ok and low is not None:
+        ok = value > low if strict else value >= low
+    if ok and high is not None:
+        ok = value <= high
+    if not ok:
+        if low is not None and high is not None:
+            what = f"a number in [{low}, {high}]"
+        elif low is not None:
+            what = f"a finite number {'>' if strict else '>='} {low}"
+        else:
+            what = "a finite number"
+        raise ValueError(f"{owner} {name} must be {what}; got {value!r}.")
+    return float(value)
+
+
+def _check_choice(owner, name, value, choices):
+    """Raise ValueError naming ``owner`` and ``name`` unless ``value`` is a choice."""
+    if not (isinstance(value, str) and value in choices):
+        raise ValueError(
+            f"{owner} {name} must be one of {', '.join(map(repr, choices))}; "
+            f"got {value!r}."
+        )
+
+
+def _gain(owner, nonlinearity, param):
+    """Return ``(gain, gain**2)``, the square written exactly where it is rational.
+
+    The square is what the variance needs: ``2.0`` rather than ``sqrt(2)**2``
+    keeps ``KaimingUniform()`` bit-identical to ``HeUniform()``.
+    """
+    if nonlinearity in _LINEAR_FNS or nonlinearity == "sigmoid":
+        return 1.0, 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3, 25.0 / 9
+    if nonlinearity == "relu":
+        return math.sqrt(2.0), 2.0
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else _check_number(owner, "param", param)
+        gain2 = 2.0 / (1 + slope**2)
+        return math.sqrt(gain2), gain2
+    if nonlinearity == "selu":
+        return 3.0 / 4, 9.0 / 16
+    _check_choice(owner, "nonlinearity", nonlinearity, NONLINEARITIES)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    r"""The recommended gain for a nonlinearity, as ``torch.nn.init.calculate_gain``.
+
+    - ``"linear"``, ``"conv1d"``, ``"conv2d"``, ``"conv3d"``,
+      ``"conv_transpose1d"``, ``"conv_transpose2d"``, ``"conv_transpose3d"``,
+      ``"sigmoid"``: :math:`1`;
+    - ``"tanh"``: :math:`5/3`;
+    - ``"relu"``: :math:`\sqrt{2}`;
+    - ``"leaky_relu"``: :math:`\sqrt{2/(1+\text{negative\_slope}^2)}`, with
+      ``negative_slope = param`` (0.01 when ``param`` is None);
+    - ``"selu"``: :math:`3/4`.
+
+    Parameters
+    ----------
+    nonlinearity : str
+        One of :data:`NONLINEARITIES` (PyTorch's names, case-sensitive).
+    param : float, optional
+        The negative slope of ``"leaky_relu"`` (default 0.01); ignored for the
+        other nonlinearities, as in PyTorch.
+
+    Returns
+    -------
+    gain : float
+
+    Raises
+    ------
+    ValueError
+        For an unknown nonlinearity (the message lists the valid ones) or a
+        negative slope that is not a finite number.
+
+    References
+    ----------
+    PyTorch, ``torch.nn.init.calculate_gain``; the ``selu`` value 3/4 is
+    PyTorch's empirical choice (pytorch PR #50664).
+
+    Examples
+    --------
+    >>> from skweights.initializers import calculate_gain
+    >>> calculate_gain("tanh")
+    1.6666666666666667
+    >>> round(calculate_gain("leaky_relu", 0.2), 5)
+    1.38675
+    """
+    return _gain("calculate_gain", nonlinearity, param)[0]
+
+
 def _truncated_normal(rng, mean, stddev, size):
     """Normal draws, redrawn until every value lies within two standard deviations."""
     out = rng.normal(0.0, 1.0, size)
@@ -91,7 +228,8 @@ def _truncated_normal(rng, mean, stddev, size):
 class Initializer(Component):
     """Base class: ``init(shape, random_state, dtype)`` returns a new array.
 
-    Subclasses implement ``_draw(shape, rng, fans, activation)`` in float64.
+    Subclasses implement ``_draw(shape, rng, fans, activation)`` in float64 and
+    check their hyperparameters there.
     """
 
     def __call__(
@@ -122,6 +260,12 @@ class Initializer(Component):
         Returns
         -------
         array : ndarray of the given shape and dtype
+
+        Raises
+        ------
+        ValueError
+            If a hyperparameter is invalid; the message names the class and the
+            parameter.
         """
         shape = tuple(int(s) for s in np.atleast_1d(shape))
         if fans is None:
@@ -134,6 +278,10 @@ class Initializer(Component):
 
     def _draw(self, shape, rng, fans, activation):
         raise NotImplementedError
+
+    def _number(self, name, **limits):
+        """Check the hyperparameter ``name`` (see ``_check_number``)."""
+        return _check_number(type(self).__name__, name, getattr(self, name), **limits)
 
 
 class Zeros(Initializer):
@@ -151,42 +299,34 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """Every entry equal to ``value``."""
+    """Every entry equal to ``value``, as Keras' ``Constant``.
+
+    Parameters
+    ----------
+    value : float, default=0.0
+        A finite number.
+    """
 
     def __init__(self, value: float = 0.0):
         self.value = value
 
     def _draw(self, shape, rng, fans, activation):
-        return np.full(shape, float(self.value))
+        return np.full(shape, self._number("value"))
 
 
 class RandomNormal(Initializer):
-    r"""Normal draws :math:`\mathcal N(\text{mean}, \text{stddev}^2)` (Keras defaults)."""
+    r"""Normal draws :math:`\mathcal N(\text{mean}, \text{stddev}^2)`, Keras' ``RandomNormal``.
 
-    def __init__(self, mean: float = 0.0, stddev: float = 0.05):
-        self.mean = mean
-        self.stddev = stddev
+    Parameters
+    ----------
+    mean : float, default=0.0
+    stddev : float, default=0.05
+        Must be >= 0.
 
-    def _draw(self, shape, rng, fans, activation):
-        return rng.normal(self.mean, self.stddev, shape)
-
-
-class RandomUniform(Initializer):
-    r"""Uniform draws on :math:`[\text{minval}, \text{maxval})` (Keras defaults)."""
-
-    def __init__(self, minval: float = -0.05, maxval: float = 0.05):
-        self.minval = minval
-        self.maxval = maxval
-
-    def _draw(self, shape, rng, fans, activation):
-        return rng.uniform(self.minval, self.maxval, shape)
-
-
-class TruncatedNormal(Initializer):
-    r"""Normal draws cut at two standard deviations, as Keras' ``TruncatedNormal``.
-
-    ``stddev`` is the standard deviation *before* truncation; the realised one is
-    :math:`0.8796\,\text{stddev}`.
+    References
+    ----------
+    Keras 3, ``keras.initializers.RandomNormal`` (defaults); PyTorch's
+    ``normal_`` is the same rule with defaults 0 and 1.
     """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05):
@@ -194,7 +334,69 @@ class TruncatedNormal(Initializer):
         self.stddev = stddev
 
     def _draw(self, shape, rng, fans, activation):
-        return _truncated_normal(rng, self.mean, self.stddev, shape)
+        mean = self._number("mean")
+        stddev = self._number("stddev", low=0.0)
+        return rng.normal(mean, stddev, shape)
+
+
+class RandomUniform(Initializer):
+    r"""Uniform draws on :math:`[\text{minval}, \text{maxval})`, Keras' ``RandomUniform``.
+
+    Parameters
+    ----------
+    minval : float, default=-0.05
+    maxval : float, default=0.05
+        Must be > ``minval``.
+
+    References
+    ----------
+    Keras 3, ``keras.initializers.RandomUniform`` (defaults); PyTorch's
+    ``uniform_`` is the same rule with defaults 0 and 1.
+    """
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05):
+        self.minval = minval
+        self.maxval = maxval
+
+    def _draw(self, shape, rng, fans, activation):
+        minval = self._number("minval")
+        maxval = self._number("maxval")
+        if not minval < maxval:
+            raise ValueError(
+                "RandomUniform minval must be < maxval; got "
+                f"minval={self.minval!r}, maxval={self.maxval!r}."
+            )
+        return rng.uniform(minval, maxval, shape)
+
+
+class TruncatedNormal(Initializer):
+    r"""Normal draws cut at two standard deviations, as Keras' ``TruncatedNormal``.
+
+    :math:`\text{mean} + \text{stddev}\cdot Z` with :math:`Z \sim \mathcal N(0, 1)`
+    conditioned on :math:`|Z| \le 2` (values outside are redrawn). ``stddev`` is the
+    standard deviation *before* truncation; the realised one is
+    :math:`0.8796\,\text{stddev}`. (PyTorch's ``trunc_normal_`` cuts at absolute
+    bounds instead, which is a different distribution.)
+
+    Parameters
+    ----------
+    mean : float, default=0.0
+    stddev : float, default=0.05
+        Must be >= 0.
+
+    References
+    ----------
+    Keras 3, ``keras.initializers.TruncatedNormal``.
+    """
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05):
+        self.mean = mean
+        self.stddev = stddev
+
+    def _draw(self, shape, rng, fans, activation):
+        mean = self._number("mean")
+        stddev = self._number("stddev", low=0.0)
+        return _truncated_normal(rng, mean, stddev, shape)
 
 
 class VarianceScaling(Initializer):
@@ -213,6 +415,7 @@ class VarianceScaling(Initializer):
     Parameters
     ----------
     scale : float, default=1.0
+        Must be > 0.
     mode : {"fan_in", "fan_out", "fan_avg"}, default="fan_in"
     distribution : {"truncated_normal", "normal", "untruncated_normal", "uniform"}, \
             default="truncated_normal"
@@ -220,7 +423,17 @@ class VarianceScaling(Initializer):
     References
     ----------
     Keras 3, ``keras.initializers.VarianceScaling``.
+
+    Examples
+    --------
+    >>> from skweights.initializers import VarianceScaling
+    >>> W = VarianceScaling(2.0, "fan_in", "uniform")((50, 20), 0)
+    >>> bool(abs(W).max() <= (3 * 2.0 / 50) ** 0.5)
+    True
     """
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("truncated_normal", "normal", "untruncated_normal", "uniform")
 
     def __init__(
         self,
@@ -233,21 +446,18 @@ class VarianceScaling(Initializer):
         self.distribution = distribution
 
     def _variance(self, fans):
+        owner = type(self).__name__
+        _check_choice(owner, "mode", self.mode, self._MODES)
+        _check_choice(owner, "distribution", self.distribution, self._DISTRIBUTIONS)
+        scale = self._number("scale", low=0.0, strict=True)
         fan_in, fan_out = fans
         if self.mode == "fan_in":
             n = fan_in
         elif self.mode == "fan_out":
             n = fan_out
-        elif self.mode == "fan_avg":
-            n = (fan_in + fan_out) / 2.0
         else:
-            raise ValueError(
-                f"VarianceScaling mode must be 'fan_in', 'fan_out' or 'fan_avg'; "
-                f"got {self.mode!r}."
-            )
-        if not self.scale > 0:
-            raise ValueError(f"VarianceScaling scale must be > 0; got {self.scale!r}.")
-        return self.scale / max(1.0, n)
+            n = (fan_in + fan_out) / 2.0
+        return scale / max(1.0, n)
 
     def _draw(self, shape, rng, fans, activation):
         s = self._variance(fans)
@@ -255,19 +465,14 @@ class VarianceScaling(Initializer):
             return _truncated_normal(rng, 0.0, np.sqrt(s) / TRUNCATED_NORMAL_STD, shape)
         if self.distribution == "untruncated_normal":
             return rng.normal(0.0, np.sqrt(s), shape)
-        if self.distribution == "uniform":
-            limit = np.sqrt(3.0 * s)
-            return rng.uniform(-limit, limit, shape)
-        raise ValueError(
-            "VarianceScaling distribution must be 'truncated_normal', 'normal', "
-            f"'untruncated_normal' or 'uniform'; got {self.distribution!r}."
-        )
+        limit = np.sqrt(3.0 * s)
+        return rng.uniform(-limit, limit, shape)
 
 
 class _GainScaled(VarianceScaling):
     """A named preset of ``VarianceScaling`` with a PyTorch-style ``gain``.
 
-    The variance is ``gain**2 * base_scale / n``.
+    The variance is ``gain**2 * base_scale / n``; ``gain`` must be > 0.
     """
 
     _base_scale = 1.0
@@ -289,11 +494,22 @@ class _GainScaled(VarianceScaling):
     def distribution(self):
         return self._distribution
 
+    def _variance(self, fans):
+        self._number("gain", low=0.0, strict=True)
+        return super()._variance(fans)
+
 
 class GlorotUniform(_GainScaled):
     r"""Glorot/Xavier uniform: :math:`U[\pm\,\text{gain}\sqrt{6/(\text{fan\_in}+\text{fan\_out})}]`.
 
-    Equal to ``torch.nn.init.xavier_uniform_`` and Keras' ``GlorotUniform``.
+    ``VarianceScaling(gain**2, "fan_avg", "uniform")``. Equal to
+    ``torch.nn.init.xavier_uniform_(w, gain)`` and, for ``gain=1``, Keras'
+    ``GlorotUniform``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
 
     References
     ----------
@@ -308,8 +524,19 @@ class GlorotUniform(_GainScaled):
 class GlorotNormal(_GainScaled):
     r"""Glorot/Xavier normal: :math:`\mathcal N(0, \text{gain}^2\,2/(\text{fan\_in}+\text{fan\_out}))`.
 
-    Untruncated, as ``torch.nn.init.xavier_normal_``; Keras' ``GlorotNormal`` is the
+    ``VarianceScaling(gain**2, "fan_avg", "untruncated_normal")``. Untruncated, as
+    ``torch.nn.init.xavier_normal_(w, gain)``; Keras' ``GlorotNormal`` is the
     truncated ``"glorot_truncated_normal"``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
+
+    References
+    ----------
+    Glorot & Bengio (2010), Understanding the difficulty of training deep
+    feedforward neural networks, AISTATS.
     """
 
     _mode = "fan_avg"
@@ -317,14 +544,22 @@ class GlorotNormal(_GainScaled):
 
 
 class HeUniform(_GainScaled):
-    r"""He/Kaiming uniform: :math:`U[\pm\,\text{gain}\sqrt{6/\text{fan\_in}}]`.
+    r"""He uniform: :math:`U[\pm\,\text{gain}\sqrt{6/\text{fan\_in}}]`.
 
-    Equal to ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")`` and Keras'
-    ``HeUniform``.
+    ``VarianceScaling(2 * gain**2, "fan_in", "uniform")``: ``gain`` multiplies
+    the ReLU gain :math:`\sqrt 2` already built in. For ``gain=1`` equal to
+    ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")``, to
+    ``KaimingUniform()`` and to Keras' ``HeUniform``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
 
     References
     ----------
-    He et al. (2015), Delving deep into rectifiers, ICCV.
+    He, Zhang, Ren & Sun (2015), Delving deep into rectifiers: surpassing
+    human-level performance on ImageNet classification, ICCV.
     """
 
     _base_scale = 2.0
@@ -333,9 +568,23 @@ class HeUniform(_GainScaled):
 
 
 class HeNormal(_GainScaled):
-    r"""He/Kaiming normal: :math:`\mathcal N(0, \text{gain}^2\,2/\text{fan\_in})`, untruncated.
+    r"""He normal: :math:`\mathcal N(0, \text{gain}^2\,2/\text{fan\_in})`, untruncated.
 
-    Equal in distribution to ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")``.
+    ``VarianceScaling(2 * gain**2, "fan_in", "untruncated_normal")``. For
+    ``gain=1`` equal in distribution to
+    ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")`` and to
+    ``KaimingNormal()``; Keras' ``HeNormal`` is the truncated
+    ``"he_truncated_normal"``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
+
+    References
+    ----------
+    He, Zhang, Ren & Sun (2015), Delving deep into rectifiers: surpassing
+    human-level performance on ImageNet classification, ICCV.
     """
 
     _base_scale = 2.0
@@ -346,9 +595,20 @@ class HeNormal(_GainScaled):
 class LecunUniform(_GainScaled):
     r"""LeCun uniform: :math:`U[\pm\,\text{gain}\sqrt{3/\text{fan\_in}}]`.
 
+    ``VarianceScaling(gain**2, "fan_in", "uniform")``; for ``gain=1`` Keras'
+    ``LecunUniform`` and ``torch.nn.init.kaiming_uniform_(w,
+    nonlinearity="linear")``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
+
     References
     ----------
-    LeCun et al. (1998), Efficient BackProp.
+    LeCun, Bottou, Orr & Müller (1998), Efficient BackProp, in Neural Networks:
+    Tricks of the Trade; Klambauer et al. (2017), Self-normalizing neural
+    networks, NeurIPS (cited by Keras).
     """
 
     _mode = "fan_in"
@@ -356,20 +616,136 @@ class LecunUniform(_GainScaled):
 
 
 class LecunNormal(_GainScaled):
-    r"""LeCun normal: :math:`\mathcal N(0, \text{gain}^2/\text{fan\_in})`, untruncated."""
+    r"""LeCun normal: :math:`\mathcal N(0, \text{gain}^2/\text{fan\_in})`, untruncated.
+
+    ``VarianceScaling(gain**2, "fan_in", "untruncated_normal")``, equal in
+    distribution to ``torch.nn.init.kaiming_normal_(w, nonlinearity="linear")``;
+    Keras' ``LecunNormal`` is the truncated ``"lecun_truncated_normal"``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0.
+
+    References
+    ----------
+    LeCun, Bottou, Orr & Müller (1998), Efficient BackProp, in Neural Networks:
+    Tricks of the Trade; Klambauer et al. (2017), Self-normalizing neural
+    networks, NeurIPS (cited by Keras).
+    """
 
     _mode = "fan_in"
     _distribution = "untruncated_normal"
+
+
+class _Kaiming(Initializer):
+    """PyTorch's ``kaiming_*_`` variance: ``calculate_gain(nonlinearity, a)**2 / fan``."""
+
+    def __init__(
+        self,
+        a: float = 0.0,
+        mode: str = "fan_in",
+        nonlinearity: str = "leaky_relu",
+    ):
+        self.a = a
+        self.mode = mode
+        self.nonlinearity = nonlinearity
+
+    def _variance(self, fans):
+        owner = type(self).__name__
+        a = self._number("a")
+        _check_choice(owner, "mode", self.mode, ("fan_in", "fan_out"))
+        _check_choice(owner, "nonlinearity", self.nonlinearity, NONLINEARITIES)
+        gain2 = _gain(owner, self.nonlinearity, a)[1]
+        fan = fans[0] if self.mode == "fan_in" else fans[1]
+        return gain2 / max(1.0, fan)
+
+
+class KaimingUniform(_Kaiming):
+    r"""PyTorch's ``kaiming_uniform_``: :math:`U[\pm\,\text{gain}\sqrt{3/\text{fan}}]`.
+
+    :math:`\text{gain} = \text{calculate\_gain}(\text{nonlinearity}, a)` and
+    :math:`\text{fan}` = ``fan_in`` or ``fan_out`` by ``mode`` (at least 1). The
+    defaults (``a=0``, ``"leaky_relu"``) give gain :math:`\sqrt 2`, the bound
+    :math:`\sqrt{6/\text{fan\_in}}` and the same draws as :class:`HeUniform`;
+    ``a=sqrt(5)`` gives PyTorch's ``nn.Linear`` default
+    :math:`U[\pm 1/\sqrt{\text{fan\_in}}]` (:class:`TorchLinear`).
+
+    Parameters
+    ----------
+    a : float, default=0.0
+        The negative slope of the rectifier, used only with
+        ``nonlinearity="leaky_relu"``; a finite number.
+    mode : {"fan_in", "fan_out"}, default="fan_in"
+        ``"fan_in"`` preserves the variance of the activations in the forward
+        pass, ``"fan_out"`` that of the gradients in the backward pass.
+    nonlinearity : str, default="leaky_relu"
+        One of :data:`NONLINEARITIES`; see :func:`calculate_gain`.
+
+    References
+    ----------
+    He, Zhang, Ren & Sun (2015), Delving deep into rectifiers: surpassing
+    human-level performance on ImageNet classification, ICCV;
+    ``torch.nn.init.kaiming_uniform_``.
+
+    Examples
+    --------
+    >>> from skweights.initializers import KaimingUniform
+    >>> W = KaimingUniform(nonlinearity="tanh", mode="fan_out")((50, 20), 0)
+    >>> bool(abs(W).max() <= 5 / 3 * (3 / 20) ** 0.5)
+    True
+    """
+
+    def _draw(self, shape, rng, fans, activation):
+        limit = np.sqrt(3.0 * self._variance(fans))
+        return rng.uniform(-limit, limit, shape)
+
+
+class KaimingNormal(_Kaiming):
+    r"""PyTorch's ``kaiming_normal_``: :math:`\mathcal N(0, \text{gain}^2/\text{fan})`, untruncated.
+
+    :math:`\text{gain} = \text{calculate\_gain}(\text{nonlinearity}, a)` and
+    :math:`\text{fan}` = ``fan_in`` or ``fan_out`` by ``mode`` (at least 1), so the
+    standard deviation is :math:`\text{gain}/\sqrt{\text{fan}}`. The defaults give
+    the same draws as :class:`HeNormal`.
+
+    Parameters
+    ----------
+    a : float, default=0.0
+        The negative slope of the rectifier, used only with
+        ``nonlinearity="leaky_relu"``; a finite number.
+    mode : {"fan_in", "fan_out"}, default="fan_in"
+    nonlinearity : str, default="leaky_relu"
+        One of :data:`NONLINEARITIES`; see :func:`calculate_gain`.
+
+    References
+    ----------
+    He, Zhang, Ren & Sun (2015), Delving deep into rectifiers: surpassing
+    human-level performance on ImageNet classification, ICCV;
+    ``torch.nn.init.kaiming_normal_``.
+    """
+
+    def _draw(self, shape, rng, fans, activation):
+        return rng.normal(0.0, np.sqrt(self._variance(fans)), shape)
 
 
 class Orthogonal(Initializer):
     r"""A (semi-)orthogonal matrix times ``gain``.
 
     Draws a standard normal matrix of shape ``(max(r, c), min(r, c))``, takes its QR
-    decomposition, fixes the signs with ``sign(diag(R))`` and transposes when the
-    matrix is wide, so the shorter side is orthonormal (``W.T @ W = gain**2 I`` for a
-    tall weight). A 1-D shape (a bias) is drawn as a normal vector scaled to unit
-    norm times ``gain``.
+    decomposition :math:`A = QR`, fixes the signs with
+    :math:`Q \leftarrow Q\,\mathrm{diag}(\mathrm{sign}(\mathrm{diag}\,R))` (which
+    makes :math:`Q` uniform on the orthogonal group) and transposes when the matrix
+    is wide, so the shorter side is orthonormal: :math:`W^\top W =
+    \text{gain}^2 I` for a tall weight, :math:`W W^\top = \text{gain}^2 I` for a
+    wide one. This is Keras' ``Orthogonal`` and, for the same logical layer,
+    ``torch.nn.init.orthogonal_``. A 1-D shape (a bias) is drawn as a normal
+    vector scaled to norm ``gain``.
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Must be > 0 (``-Q`` has the same distribution as ``Q``).
 
     References
     ----------
@@ -381,28 +757,97 @@ class Orthogonal(Initializer):
         self.gain = gain
 
     def _draw(self, shape, rng, fans, activation):
+        gain = self._number("gain", low=0.0, strict=True)
         if len(shape) == 1:
             v = rng.normal(0.0, 1.0, shape)
-            return self.gain * v / max(np.linalg.norm(v), np.finfo(float).tiny)
+            return gain * v / max(np.linalg.norm(v), np.finfo(float).tiny)
         rows, cols = shape
         a = rng.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)
         q *= np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return self.gain * q
+        return gain * q
 
 
 class Identity(Initializer):
-    """``gain`` times the (rectangular) identity matrix; a 2-D shape is required."""
+    """``gain`` times the (rectangular) identity matrix; a 2-D shape is required.
+
+    :math:`W_{ij} = \\text{gain}` if :math:`i = j`, else 0, as Keras' ``Identity``
+    and ``torch.nn.init.eye_`` (which has no gain).
+
+    Parameters
+    ----------
+    gain : float, default=1.0
+        Any finite number.
+    """
 
     def __init__(self, gain: float = 1.0):
         self.gain = gain
 
     def _draw(self, shape, rng, fans, activation):
+        gain = self._number("gain")
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2-D shape; got {shape}.")
-        return self.gain * np.eye(*shape)
+        return gain * np.eye(*shape)
+
+
+class Sparse(Initializer):
+    r"""PyTorch's ``sparse_``: normal draws with a fixed number of zeros per input unit.
+
+    Every entry is drawn from :math:`\mathcal N(0, \text{std}^2)`; then in every
+    *row* of the ``(fan_in, fan_out)`` weight, that is among the outgoing weights
+    of each input unit, :math:`k = \lceil \text{sparsity}\cdot\text{fan\_out}\rceil`
+    entries chosen uniformly at random are set to 0. This is
+    ``torch.nn.init.sparse_`` on PyTorch's transposed ``(fan_out, fan_in)``
+    weight, which zeros :math:`\lceil \text{sparsity}\cdot\text{rows}\rceil` rows
+    *per column*. :math:`k` is computed in floating point as PyTorch does
+    (``sparsity=0.07`` with 100 outputs gives ``ceil(7.000000000000001) = 8``).
+    The number of zeros among the incoming weights of an output unit varies.
+    Unlike PyTorch, the positions come from the generator passed in, so draws are
+    reproducible. A 1-D shape (a bias) is treated as one row.
+
+    Parameters
+    ----------
+    sparsity : float, default=0.1
+        The fraction of each row set to zero, in [0, 1].
+    std : float, default=0.01
+        Standard deviation of the non-zero entries; must be >= 0.
+
+    Notes
+    -----
+    Martens (2010) fixes the number of non-zero *incoming* weights of each unit
+    (15 in his experiments); PyTorch's ``sparse_``, reproduced here, fixes the
+    number of zeros among the *outgoing* weights of each input instead.
+
+    References
+    ----------
+    Martens (2010), Deep learning via Hessian-free optimization, ICML;
+    ``torch.nn.init.sparse_``.
+
+    Examples
+    --------
+    >>> from skweights.initializers import Sparse
+    >>> W = Sparse(sparsity=0.25)((5, 8), 0)
+    >>> (W == 0).sum(axis=1).tolist()
+    [2, 2, 2, 2, 2]
+    """
+
+    def __init__(self, sparsity: float = 0.1, std: float = 0.01):
+        self.sparsity = sparsity
+        self.std = std
+
+    def _draw(self, shape, rng, fans, activation):
+        sparsity = self._number("sparsity", low=0.0, high=1.0)
+        std = self._number("std", low=0.0)
+        W = rng.normal(0.0, std, shape)
+        rows = W.reshape(math.prod(shape[:-1]), shape[-1])
+        n_zeros = math.ceil(sparsity * rows.shape[1])
+        if n_zeros:
+            # A uniformly random subset of each row: the first k of a random order.
+            order = np.argsort(rng.uniform(size=rows.shape), axis=1, kind="stable")
+            np.put_along_axis(rows, order[:, :n_zeros], 0.0, axis=1)
+        return rows.reshape(shape)
 
 
 class SklearnUniform(Initializer):
@@ -417,16 +862,22 @@ class SklearnUniform(Initializer):
     Parameters
     ----------
     factor : float or None, default=None
-        None chooses 2 or 6 from the hidden activation, as scikit-learn does.
+        None chooses 2 or 6 from the hidden activation, as scikit-learn does;
+        otherwise a number > 0.
+
+    References
+    ----------
+    scikit-learn, ``BaseMultilayerPerceptron._init_coef``.
     """
 
     def __init__(self, factor: float | None = None):
         self.factor = factor
 
     def _draw(self, shape, rng, fans, activation):
-        factor = self.factor
-        if factor is None:
+        if self.factor is None:
             factor = 2.0 if activation == "logistic" else 6.0
+        else:
+            factor = self._number("factor", low=0.0, strict=True)
         bound = np.sqrt(factor / (fans[0] + fans[1]))
         return rng.uniform(-bound, bound, shape)
 
@@ -435,7 +886,13 @@ class TorchLinear(Initializer):
     r"""PyTorch's ``nn.Linear`` default: :math:`U[\pm 1/\sqrt{\text{fan\_in}}]`.
 
     ``nn.Linear.reset_parameters`` uses ``kaiming_uniform_(a=sqrt(5))`` for the
-    weight, which is this distribution, and the same bound for the bias.
+    weight, whose bound is :math:`\sqrt{2/(1+5)}\sqrt{3/\text{fan\_in}} =
+    1/\sqrt{\text{fan\_in}}` (``KaimingUniform(a=math.sqrt(5))``), and the same
+    bound for the bias.
+
+    References
+    ----------
+    PyTorch, ``torch.nn.Linear.reset_parameters``.
     """
 
     def _draw(self, shape, rng, fans, activation):
@@ -450,7 +907,9 @@ def _preset(distribution, scale, mode):
 #: Initializers by name; aliases where the field uses two names.
 INITIALIZERS = {
     "zeros": Zeros,
+    "zero": Zeros,
     "ones": Ones,
+    "one": Ones,
     "constant": Constant,
     "random_normal": RandomNormal,
     "random_uniform": RandomUniform,
@@ -461,9 +920,9 @@ INITIALIZERS = {
     "glorot_normal": GlorotNormal,
     "xavier_normal": GlorotNormal,
     "he_uniform": HeUniform,
-    "kaiming_uniform": HeUniform,
+    "kaiming_uniform": KaimingUniform,
     "he_normal": HeNormal,
-    "kaiming_normal": HeNormal,
+    "kaiming_normal": KaimingNormal,
     "lecun_uniform": LecunUniform,
     "lecun_normal": LecunNormal,
     "glorot_truncated_normal": _preset("truncated_normal", 1.0, "fan_avg"),
@@ -471,6 +930,8 @@ INITIALIZERS = {
     "lecun_truncated_normal": _preset("truncated_normal", 1.0, "fan_in"),
     "orthogonal": Orthogonal,
     "identity": Identity,
+    "eye": Identity,
+    "sparse": Sparse,
     "sklearn": SklearnUniform,
     "torch_linear": TorchLinear,
 }
@@ -482,7 +943,9 @@ def get(identifier) -> Initializer:
     Examples
     --------
     >>> from skweights import initializers
-    >>> initializers.get("kaiming_normal")
+    >>> initializers.get("he_normal")
     HeNormal()
+    >>> initializers.get("kaiming_normal")
+    KaimingNormal()
     """
     return resolve(identifier, INITIALIZERS, Initializer, "initializer")
