@@ -529,6 +529,8 @@ def test_clone_and_nested_params_with_schedule():
         "beta_1": 0.8,
         "beta_2": 0.999,
         "epsilon": 1e-8,
+        "amsgrad": False,
+        "variant": "keras",
     }
 
 
@@ -607,13 +609,24 @@ def test_step_size_is_the_step_each_optimizer_applied():
     assert sgd.step_size(state, 0) == 0.05
     np.testing.assert_allclose(p[0], -sgd.step_size(state, 0) * g, rtol=1e-15)
 
+    # with momentum: the steady-state step under a constant gradient, lr / (1 - mu)
+    for nesterov in (False, True):
+        sgd = SGD(learning_rate=0.05, momentum=0.8, nesterov=nesterov)
+        p = [np.zeros((3, 2))]
+        state = sgd.init(p)
+        for _ in range(400):
+            before = p[0].copy()
+            state = sgd.update(p, [g], state)
+        assert sgd.step_size(state, 0) == pytest.approx(0.25)
+        np.testing.assert_allclose(p[0] - before, -0.25 * g, rtol=1e-12)
+
     adam = Adam(learning_rate=0.01)
     p = [np.zeros((3, 2))]
     state = adam.update(p, [g], adam.init(p))
-    # first Adam step: p = -step * m with m = (1 - beta_1) g
+    # first Adam step: p = -step * m_hat with m_hat = m / (1 - beta_1) = g
     step = adam.step_size(state, 0)
     assert step.shape == (3, 2)
-    np.testing.assert_allclose(p[0], -step * (1 - adam.beta_1) * g, rtol=1e-12)
+    np.testing.assert_allclose(p[0], -step * g, rtol=1e-12)
 
     for centered in (False, True):
         rms = RMSprop(learning_rate=0.01, centered=centered)

@@ -7,10 +7,27 @@ Adam()
 
 from .._component import resolve
 from ._base import Optimizer, Schedule, ScheduleState
-from .adam import Adam
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .adamax import Adamax
+from .clipping import ClipByGlobalNorm, ClipByNorm, ClipByValue
 from .lbfgs import LBFGS
+from .lion import Lion
+from .nadam import NAdam
 from .rmsprop import RMSprop
-from .schedules import SCHEDULES, Adaptive, Constant, InvScaling
+from .schedules import (
+    SCHEDULES,
+    Adaptive,
+    Constant,
+    CosineDecay,
+    ExponentialDecay,
+    InvScaling,
+    MultiStepDecay,
+    ReduceLROnPlateau,
+    StepDecay,
+)
+from .schedules import get as get_schedule
 from .sgd import SGD
 
 __all__ = [
@@ -19,11 +36,26 @@ __all__ = [
     "ScheduleState",
     "SGD",
     "Adam",
+    "AdamW",
+    "NAdam",
+    "Adamax",
     "RMSprop",
+    "Adagrad",
+    "Adadelta",
+    "Lion",
     "LBFGS",
+    "ClipByValue",
+    "ClipByNorm",
+    "ClipByGlobalNorm",
     "Constant",
     "InvScaling",
     "Adaptive",
+    "StepDecay",
+    "MultiStepDecay",
+    "ExponentialDecay",
+    "CosineDecay",
+    "ReduceLROnPlateau",
+    "get_schedule",
     "OPTIMIZERS",
     "SCHEDULES",
     "get",
@@ -33,7 +65,13 @@ __all__ = [
 OPTIMIZERS = {
     "sgd": SGD,
     "adam": Adam,
+    "adamw": AdamW,
+    "nadam": NAdam,
+    "adamax": Adamax,
     "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adadelta": Adadelta,
+    "lion": Lion,
     "lbfgs": LBFGS,
     "l-bfgs": LBFGS,
 }

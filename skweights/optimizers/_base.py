@@ -118,11 +118,15 @@ class Optimizer(Component):
         raise NotImplementedError
 
     def step_size(self, state, i: int):
-        """The step size the last ``update`` applied to parameter ``i``.
+        """The effective learning rate of parameter ``i`` at the last ``update``.
 
-        A scalar, or an array shaped like the parameter for optimizers with
-        per-coordinate steps. The L1 proximal step scales its threshold by it, so
-        that the penalty is applied in the optimizer's own metric.
+        The factor :math:`P` such that, were the gradient to stay :math:`g`, the
+        optimizer would move the parameter by :math:`-P g` per step: the learning
+        rate for plain SGD, :math:`\\eta/(1-\\mu)` with momentum :math:`\\mu`,
+        :math:`\\eta/(\\sqrt{\\hat v}+\\epsilon)` per coordinate for Adam. A scalar,
+        or an array shaped like the parameter. The L1 proximal step scales its
+        threshold by it, so that the penalty acts in the optimizer's own metric and
+        keeps its strength relative to the data gradient whatever the optimizer.
         """
         return state.lr
 

@@ -1,4 +1,4 @@
-"""Adam."""
+"""Adam, AMSGrad and AdamW."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ from ._base import (
     check_unit_interval,
     with_lr,
 )
+from ._util import (
+    check_bool,
+    check_non_negative,
+    check_option,
+    decay_mask,
+    decay_weights,
+    init_schedule,
+)
 
 
 @with_lr
@@ -21,23 +29,53 @@ class AdamState(NamedTuple):
     t: int
     m: list
     v: list
+    v_max: list
+
+
+@with_lr
+class AdamWState(NamedTuple):
+    schedule: ScheduleState
+    t: int
+    m: list
+    v: list
+    v_max: list
+    decay: list
 
 
 class Adam(Optimizer):
-    r"""Adam in the "efficient" form of Kingma & Ba, as scikit-learn and Keras.
+    r"""Adam (and AMSGrad), with Keras'/scikit-learn's or PyTorch's epsilon.
 
-    For step :math:`t = 1, 2, \dots` with gradient :math:`g`:
+    For step :math:`t = 1, 2, \dots` with gradient :math:`g` (moments start at
+    zero):
 
     .. math::
 
         m &\leftarrow \beta_1 m + (1 - \beta_1) g \\
         v &\leftarrow \beta_2 v + (1 - \beta_2) g^2 \\
-        \eta_t &= \eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t) \\
-        \theta &\leftarrow \theta - \eta_t\, m / (\sqrt v + \epsilon)
+        \hat v &\leftarrow \max(\hat v, v) \ \text{(AMSGrad; else } \hat v = v)
 
-    :math:`\epsilon` is added outside the bias correction ("epsilon hat"); PyTorch
-    adds it after bias-correcting :math:`v`, which matters only for large
-    :math:`\epsilon`.
+    ``variant="keras"`` (default; the "efficient" form of Kingma & Ba's section 2,
+    with :math:`\epsilon` being their "epsilon hat", as scikit-learn and Keras;
+    bit for bit scikit-learn's ``AdamOptimizer``):
+
+    .. math::
+
+        \eta_t = \eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t), \qquad
+        \theta \leftarrow \theta - \eta_t\, m / (\sqrt{\hat v} + \epsilon)
+
+    ``variant="torch"`` (Algorithm 1 of Kingma & Ba; PyTorch and optax), epsilon
+    added after bias-correcting :math:`v`:
+
+    .. math::
+
+        \theta \leftarrow \theta - \frac{\eta}{1 - \beta_1^t}\,
+        \frac{m}{\sqrt{\hat v} / \sqrt{1 - \beta_2^t} + \epsilon}
+
+    The two are the same algorithm with :math:`\epsilon_\text{torch} =
+    \epsilon_\text{keras} / \sqrt{1 - \beta_2^t}`; they differ visibly only for a
+    large :math:`\epsilon`. AMSGrad takes the running maximum of the *uncorrected*
+    :math:`v` in both PyTorch and Keras, so ``amsgrad`` combines with either
+    variant.
 
     Parameters
     ----------
@@ -45,10 +83,27 @@ class Adam(Optimizer):
     beta_1 : float in [0, 1), default=0.9
     beta_2 : float in [0, 1), default=0.999
     epsilon : float > 0, default=1e-8
+    amsgrad : bool, default=False
+        Use the running maximum :math:`\hat v` of :math:`v` (Reddi et al.).
+    variant : {"keras", "torch"}, default="keras"
+        Where epsilon enters (see above).
+
+    Notes
+    -----
+    Defaults: scikit-learn's (and PyTorch's and optax's). To reproduce
+
+    - PyTorch ``torch.optim.Adam(lr, betas=(b1, b2), eps, amsgrad)``:
+      ``Adam(lr, b1, b2, eps, amsgrad, variant="torch")``;
+    - Keras ``keras.optimizers.Adam(learning_rate, beta_1, beta_2, epsilon,
+      amsgrad)``: the same arguments with the default ``variant="keras"``; Keras'
+      default ``epsilon`` is 1e-7;
+    - optax ``adam(lr, b1, b2, eps)``: ``Adam(lr, b1, b2, eps, variant="torch")``.
 
     References
     ----------
-    Kingma & Ba (2014), Adam: A Method for Stochastic Optimization, arXiv:1412.6980.
+    Kingma & Ba (2014), Adam: A Method for Stochastic Optimization,
+    arXiv:1412.6980. Reddi, Kale & Kumar (2018), On the Convergence of Adam and
+    Beyond, ICLR (AMSGrad).
     """
 
     sklearn_params = {
@@ -64,39 +119,155 @@ class Adam(Optimizer):
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
+        amsgrad: bool = False,
+        variant: str = "keras",
     ):
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self.amsgrad = amsgrad
+        self.variant = variant
 
     def init(self, params, is_bias=None):
         check_unit_interval(self, "beta_1", self.beta_1)
         check_unit_interval(self, "beta_2", self.beta_2)
         check_positive(self, "epsilon", self.epsilon)
+        check_bool(self, "amsgrad", self.amsgrad)
+        check_option(self, "variant", self.variant)
         return AdamState(
-            schedule=self.schedule().init(),
+            schedule=init_schedule(self),
             t=0,
             m=[np.zeros_like(p) for p in params],
             v=[np.zeros_like(p) for p in params],
+            v_max=[np.zeros_like(p) for p in params] if self.amsgrad else [],
         )
 
     def step_size(self, state, i):
-        """:math:`\\eta_t / (\\sqrt{v} + \\epsilon)`, per coordinate."""
+        r"""The per-coordinate factor in front of the bias-corrected
+        :math:`\hat m = m/(1-\beta_1^t)` in the last step.
+
+        :math:`\eta \sqrt{1-\beta_2^t} / (\sqrt{v} + \epsilon)` (Keras variant), or
+        :math:`\eta / (\sqrt{v/(1 - \beta_2^t)} + \epsilon)` (PyTorch variant).
+        """
         t = max(state.t, 1)
-        lr_t = state.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        return lr_t / (np.sqrt(state.v[i]) + self.epsilon)
+        v = state.v_max[i] if self.amsgrad else state.v[i]
+        if self.variant == "keras":
+            return state.lr * np.sqrt(1 - self.beta_2**t) / (np.sqrt(v) + self.epsilon)
+        return state.lr / (np.sqrt(v) / np.sqrt(1 - self.beta_2**t) + self.epsilon)
 
     def update(self, params, grads, state):
         t = state.t + 1
         b1, b2 = self.beta_1, self.beta_2
-        lr_t = state.lr * np.sqrt(1 - b2**t) / (1 - b1**t)
-        for p, g, m, v in zip(params, grads, state.m, state.v, strict=True):
+        keras = self.variant == "keras"
+        if keras:
+            lr_t = state.lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+        else:
+            step = state.lr / (1 - b1**t)
+            bc2_sqrt = np.sqrt(1 - b2**t)
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            m, v = state.m[i], state.v[i]
             m *= b1
             m += (1 - b1) * g
             v *= b2
             v += (1 - b2) * (g * g)
-            denom = np.sqrt(v)
-            denom += self.epsilon
-            p += -lr_t * m / denom
+            if self.amsgrad:
+                np.maximum(state.v_max[i], v, out=state.v_max[i])
+                v = state.v_max[i]
+            if keras:
+                denom = np.sqrt(v)
+                denom += self.epsilon
+                p += -lr_t * m / denom
+            else:
+                denom = np.sqrt(v)
+                denom /= bc2_sqrt
+                denom += self.epsilon
+                p += -step * m / denom
         return state._replace(t=t)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter).
+
+    Before each Adam step (see :class:`Adam`, whose update follows unchanged), the
+    decayed parameters shrink by the current learning rate :math:`\eta` times the
+    weight decay :math:`\lambda`:
+
+    .. math::
+
+        \theta \leftarrow \theta\,(1 - \eta\lambda)
+
+    as PyTorch's ``AdamW`` and Keras' ``weight_decay`` do (Loshchilov & Hutter
+    multiply :math:`\lambda` by the schedule multiplier only; with a constant rate
+    that is a rescaling of :math:`\lambda`). optax's ``adamw`` adds
+    :math:`\eta\lambda\theta` to the update, the same step.
+
+    Parameters
+    ----------
+    learning_rate : float or Schedule, default=0.001
+    beta_1 : float in [0, 1), default=0.9
+    beta_2 : float in [0, 1), default=0.999
+    epsilon : float > 0, default=1e-8
+    weight_decay : float >= 0, default=0.01
+        :math:`\lambda`, PyTorch's default (Keras uses 0.004, optax 1e-4).
+    amsgrad : bool, default=False
+    variant : {"keras", "torch"}, default="keras"
+        Epsilon placement, as in :class:`Adam`. The Keras form is the default of
+        every optimizer here, so that ``AdamW(weight_decay=0)`` is ``Adam()``;
+        the difference from PyTorch's placement is of the order of epsilon.
+    decay_biases : bool, default=False
+        Also decay the intercepts. PyTorch, Keras and optax decay every parameter
+        unless told otherwise (parameter groups, ``exclude_from_weight_decay``, a
+        mask); skweights leaves biases alone by default, as its penalties do.
+
+    Notes
+    -----
+    The estimator marks the intercepts (``init(params, is_bias)``); without
+    ``is_bias`` every array is decayed. To reproduce
+
+    - PyTorch ``torch.optim.AdamW(lr, betas=(b1, b2), eps, weight_decay=wd)``:
+      ``AdamW(lr, b1, b2, eps, wd, variant="torch", decay_biases=True)``;
+    - Keras ``keras.optimizers.AdamW(learning_rate, weight_decay=wd, beta_1,
+      beta_2, epsilon)`` (defaults ``weight_decay=0.004, epsilon=1e-7``):
+      ``AdamW(learning_rate, beta_1, beta_2, epsilon, wd, decay_biases=True)``;
+    - optax ``adamw(lr, b1, b2, eps, weight_decay=wd)`` (default ``wd=1e-4``):
+      ``AdamW(lr, b1, b2, eps, wd, variant="torch", decay_biases=True)``.
+
+    References
+    ----------
+    Loshchilov & Hutter (2019), Decoupled Weight Decay Regularization, ICLR.
+    """
+
+    sklearn_params = {"learning_rate_init": "learning_rate"}
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.01,
+        amsgrad: bool = False,
+        variant: str = "keras",
+        decay_biases: bool = False,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            variant=variant,
+        )
+        self.weight_decay = weight_decay
+        self.decay_biases = decay_biases
+
+    def init(self, params, is_bias=None):
+        state = super().init(params)
+        check_non_negative(self, "weight_decay", self.weight_decay)
+        decay = decay_mask(self, params, is_bias, self.decay_biases)
+        return AdamWState(*state, decay=decay)
+
+    def update(self, params, grads, state):
+        decay_weights(params, state.decay, state.lr, self.weight_decay)
+        return super().update(params, grads, state)

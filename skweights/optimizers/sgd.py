@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._base import Optimizer, ScheduleState, check_unit_interval, with_lr
+from ._util import check_bool, check_option, init_schedule
 from .schedules import SCHEDULES
 
 
@@ -14,13 +15,18 @@ from .schedules import SCHEDULES
 class SGDState(NamedTuple):
     schedule: ScheduleState
     velocities: list
+    t: int = 0
 
 
 class SGD(Optimizer):
-    r"""SGD with (Nesterov) momentum, in scikit-learn's and Keras' form.
+    r"""SGD with (Nesterov) momentum, in scikit-learn's/Keras' or PyTorch's form.
 
     For each minibatch gradient :math:`g`, with learning rate :math:`\eta` and
-    momentum :math:`\mu` (velocities start at zero):
+    momentum :math:`\mu`.
+
+    ``variant="keras"`` (default; scikit-learn's ``SGDOptimizer`` and Keras'
+    ``SGD``, bit for bit scikit-learn's): the velocity :math:`v` starts at zero and
+    holds the learning rate,
 
     .. math::
 
@@ -29,9 +35,19 @@ class SGD(Optimizer):
         \quad\text{or, with Nesterov,}\quad
         \theta \leftarrow \theta + \mu v - \eta g
 
-    The velocity holds :math:`\eta g`, so when the learning rate changes the
-    trajectory differs from PyTorch's form (:math:`b \leftarrow \mu b + g`,
-    :math:`\theta \leftarrow \theta - \eta b`); for a constant rate they coincide.
+    ``variant="torch"`` (PyTorch's ``SGD``, optax's ``sgd``): the buffer :math:`b`
+    holds gradients only, with dampening :math:`\tau`,
+
+    .. math::
+
+        b &\leftarrow g \ \text{(first step)}, \quad
+        b \leftarrow \mu b + (1 - \tau) g \ \text{(later steps)} \\
+        d &= g + \mu b \ \text{(Nesterov)}, \quad d = b \ \text{(classical)} \\
+        \theta &\leftarrow \theta - \eta d
+
+    For a constant learning rate and no dampening the two forms give the same
+    trajectory (up to rounding); they differ as soon as the learning rate changes
+    (a schedule), since the Keras velocity remembers the old rates.
 
     Parameters
     ----------
@@ -39,11 +55,33 @@ class SGD(Optimizer):
         A number, or a schedule such as ``InvScaling(0.01, power_t=0.5)``.
     momentum : float in [0, 1], default=0.9
     nesterov : bool, default=True
+    variant : {"keras", "torch"}, default="keras"
+        Where the learning rate enters the momentum (see above).
+    dampening : float in [0, 1], default=0.0
+        PyTorch's dampening; only with ``variant="torch"`` and ``nesterov=False``
+        (PyTorch refuses Nesterov with dampening).
+
+    Notes
+    -----
+    Defaults: scikit-learn's (``learning_rate_init=0.001, momentum=0.9,
+    nesterovs_momentum=True``). To reproduce
+
+    - PyTorch ``torch.optim.SGD(lr, momentum=mu, dampening=tau, nesterov=n)``:
+      ``SGD(lr, momentum=mu, nesterov=n, variant="torch", dampening=tau)``
+      (PyTorch's defaults are ``lr=0.001, momentum=0, nesterov=False``);
+    - Keras ``keras.optimizers.SGD(learning_rate, momentum, nesterov)``:
+      ``SGD(learning_rate, momentum, nesterov)`` (Keras' defaults are
+      ``learning_rate=0.01, momentum=0, nesterov=False``);
+    - optax ``sgd(lr, momentum=mu, nesterov=n)``:
+      ``SGD(lr, momentum=mu, nesterov=n, variant="torch")``.
+
+    Neither form couples a weight decay here: use a penalty (``alpha``) instead.
 
     References
     ----------
     Sutskever, Martens, Dahl & Hinton (2013), On the importance of initialization
-    and momentum in deep learning, ICML.
+    and momentum in deep learning, ICML. PyTorch ``torch.optim.SGD``; Keras
+    ``keras.optimizers.SGD``.
 
     Examples
     --------
@@ -61,10 +99,19 @@ class SGD(Optimizer):
         "nesterovs_momentum": "nesterov",
     }
 
-    def __init__(self, learning_rate=0.001, momentum: float = 0.9, nesterov=True):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        momentum: float = 0.9,
+        nesterov=True,
+        variant: str = "keras",
+        dampening: float = 0.0,
+    ):
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.nesterov = nesterov
+        self.variant = variant
+        self.dampening = dampening
 
     @classmethod
     def from_estimator_params(cls, params):
@@ -80,18 +127,51 @@ class SGD(Optimizer):
 
     def init(self, params, is_bias=None):
         check_unit_interval(self, "momentum", self.momentum, closed_right=True)
+        check_bool(self, "nesterov", self.nesterov)
+        check_option(self, "variant", self.variant)
+        check_unit_interval(self, "dampening", self.dampening, closed_right=True)
+        if self.dampening and self.variant != "torch":
+            raise ValueError(
+                f"{type(self).__name__} dampening applies only to variant='torch'; "
+                f"got dampening={self.dampening!r} with variant={self.variant!r}."
+            )
+        if self.dampening and self.nesterov:
+            raise ValueError(
+                f"{type(self).__name__} dampening must be 0 with nesterov=True "
+                f"(as in PyTorch); got dampening={self.dampening!r}."
+            )
         return SGDState(
-            schedule=self.schedule().init(),
+            schedule=init_schedule(self),
             velocities=[np.zeros_like(p) for p in params],
+            t=0,
         )
+
+    def step_size(self, state, i):
+        """:math:`\\eta/(1-\\mu)`: the steady-state step of (Nesterov) momentum."""
+        mu = self.momentum
+        return state.lr / (1 - mu) if 0 < mu < 1 else state.lr
 
     def update(self, params, grads, state):
         lr, mu = state.lr, self.momentum
-        for p, g, v in zip(params, grads, state.velocities, strict=True):
-            v *= mu
-            v -= lr * g
-            if self.nesterov:
-                p += mu * v - lr * g
+        if self.variant == "keras":
+            for p, g, v in zip(params, grads, state.velocities, strict=True):
+                v *= mu
+                v -= lr * g
+                if self.nesterov:
+                    p += mu * v - lr * g
+                else:
+                    p += v
+            return state._replace(t=state.t + 1)
+        first = state.t == 0
+        for p, g, b in zip(params, grads, state.velocities, strict=True):
+            if mu == 0:
+                p -= lr * g
+                continue
+            if first:
+                b[...] = g
             else:
-                p += v
-        return state
+                b *= mu
+                b += (1 - self.dampening) * g
+            d = g + mu * b if self.nesterov else b
+            p -= lr * d
+        return state._replace(t=state.t + 1)
