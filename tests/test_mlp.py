@@ -386,12 +386,18 @@ def test_rmsprop_learns_digits():
     assert est.score(X_DIGITS, Y_DIGITS) > 0.9
 
 
+# Adadelta is learning-rate free in Zeiler's formulation: its rate multiplies an
+# already-scaled step, so it needs a rate near 1, not a usual learning rate.
+LEARNING_RATES = {"adadelta": 5.0}
+
+
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_every_optimizer_name_fits(name):
+    lr = LEARNING_RATES.get(name, 0.05)
     clf = MLPClassifier(
         hidden_layer_sizes=(16,),
         optimizer=name,
-        learning_rate_init=0.05,
+        learning_rate_init=lr,
         max_iter=50,
         random_state=0,
     ).fit(X_IRIS, Y_IRIS)
@@ -400,7 +406,7 @@ def test_every_optimizer_name_fits(name):
     reg = MLPRegressor(
         hidden_layer_sizes=(16,),
         optimizer=name,
-        learning_rate_init=0.05,
+        learning_rate_init=lr,
         max_iter=50,
         random_state=0,
     ).fit(X_IRIS[:, :3], X_IRIS[:, 3])

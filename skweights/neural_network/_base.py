@@ -309,6 +309,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         if not incremental or getattr(self, "_optimizer_state", None) is None:
             is_bias = [False] * len(self.coefs_) + [True] * len(self.intercepts_)
             self._optimizer_state = optimizer.init(params, is_bias)
+            self._schedule_epoch = 0  # epochs the schedule has seen, across calls
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         early_stopping = self.early_stopping
@@ -366,6 +367,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                         constraint(W)
                     self._optimizer_state = state
                 self.n_iter_ += 1
+                self._schedule_epoch += 1
                 self.loss_ = accumulated_loss / n_samples
                 self.t_ += n_samples
                 # Schedules count sample weight, so that a weight of k is k copies.
@@ -379,7 +381,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 state = optimizer.end_epoch(
                     state,
                     n_samples_seen=self._weight_seen,
-                    epoch=self.n_iter_,
+                    epoch=self._schedule_epoch,
                     loss=self.loss_,
                 )
                 self._optimizer_state = state
