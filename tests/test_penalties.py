@@ -292,3 +292,38 @@ def test_prox_accepts_per_coordinate_steps():
     steps = np.array([[1.0, 0.1], [0.01, 1.0]])
     L1().prox(W, steps)
     np.testing.assert_array_equal(W, [[0.0, -0.4], [0.04, -1.0]])
+
+
+def test_grid_search_tunes_a_penalty_parameter():
+    import warnings
+
+    from sklearn.datasets import make_classification
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import GridSearchCV
+
+    from skweights import MLPClassifier
+
+    X, y = make_classification(n_samples=120, n_features=8, random_state=0)
+    est = MLPClassifier(
+        hidden_layer_sizes=(6,),
+        penalty=ElasticNet(),
+        alpha=1.0,
+        max_iter=30,
+        learning_rate_init=0.01,
+        random_state=0,
+    )
+    search = GridSearchCV(est, {"penalty__l1_ratio": [0.0, 1.0]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    zeros = {
+        r: np.mean(
+            clone(est).set_params(penalty=ElasticNet(l1_ratio=r)).fit(X, y).coefs_[0]
+            == 0
+        )
+        for r in (0.0, 1.0)
+    }
+    assert zeros[0.0] == 0 and zeros[1.0] > 0
+    chosen = search.best_params_["penalty__l1_ratio"]
+    assert search.best_estimator_.penalty_ == ElasticNet(l1_ratio=chosen)
+    assert search.estimator.penalty == ElasticNet()
