@@ -93,8 +93,8 @@ class ReLU(Activation):
         return np.maximum(Z, 0, out=Z)
 
     def derivative(self, A, delta):
-        delta[A == 0] = 0
-        return delta
+        # A multiply by the mask is several times faster than masked assignment.
+        return np.multiply(delta, A > 0, out=delta)
 
 
 class LeakyReLU(Activation):

@@ -19,7 +19,7 @@ from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import optimizers as _optimizers
 from .. import penalties as _penalties
-from .._network import loss_and_gradients, predict
+from .._network import Workspace, loss_and_gradients, predict
 from .._sklearn_private import (
     Interval,
     Options,
@@ -290,7 +290,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=4,
             )
 
-    def _objective(self, X, y, sample_weight, ctx, coef_grads, intercept_grads):
+    def _objective(
+        self, X, y, sample_weight, ctx, coef_grads, intercept_grads, workspace=None
+    ):
         return loss_and_gradients(
             X,
             y,
@@ -299,6 +301,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self.intercepts_,
             coef_grads=coef_grads,
             intercept_grads=intercept_grads,
+            workspace=workspace,
             **ctx,
         )
 
@@ -344,6 +347,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         coef_grads = [None] * n_coefs
         intercept_grads = [None] * n_coefs
         state = self._optimizer_state
+        layer_units = [X.shape[1]] + [W.shape[1] for W in self.coefs_]
+        workspace = Workspace(layer_units, batch_size, self.coefs_[0].dtype)
         try:
             self.n_iter_ = 0
             for _ in range(self.max_iter):
@@ -351,10 +356,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
                 accumulated_loss = 0.0
                 for batch in gen_batches(n_samples, batch_size):
-                    idx = sample_idx[batch] if self.shuffle else batch
+                    if self.shuffle:
+                        idx = sample_idx[batch]
+                        X_batch = workspace.gather(X, idx)
+                    else:
+                        idx = batch
+                        X_batch = X[batch]
                     sw = None if sample_weight is None else sample_weight[idx]
                     batch_loss, sw_sum = self._objective(
-                        X[idx], y[idx], sw, ctx, coef_grads, intercept_grads
+                        X_batch, y[idx], sw, ctx, coef_grads, intercept_grads, workspace
                     )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
                     state = optimizer.update(
@@ -489,6 +499,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 lower[start : start + size] = constraint.bounds[0]
             start += size
         coef_grads, intercept_grads = [None] * n, [None] * n
+        layer_units = [X.shape[1]] + [W.shape[1] for W in self.coefs_]
+        workspace = Workspace(layer_units, X.shape[0], dtype)
 
         def set_params(theta):
             arrays, start = [], 0
@@ -508,7 +520,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             theta = to_theta(x)
             set_params(theta)
             value, sw_sum = self._objective(
-                X, y, sample_weight, ctx, coef_grads, intercept_grads
+                X, y, sample_weight, ctx, coef_grads, intercept_grads, workspace
             )
             grad = np.concatenate(
                 [g.ravel() for g in coef_grads + intercept_grads]
