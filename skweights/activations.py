@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import expit
 
 from ._component import Component, resolve
+from ._validation import check_real
 
 __all__ = [
     "Activation",
@@ -113,10 +114,14 @@ class LeakyReLU(Activation):
         self.negative_slope = negative_slope
 
     def forward(self, Z):
-        if not self.negative_slope > 0:
-            raise ValueError(
-                f"LeakyReLU negative_slope must be > 0, got {self.negative_slope!r}."
-            )
+        check_real(
+            self,
+            "negative_slope",
+            self.negative_slope,
+            low=0,
+            low_open=True,
+            finite=False,
+        )
         return np.multiply(Z, np.where(Z > 0, 1.0, self.negative_slope), out=Z)
 
     def derivative(self, A, delta):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._component import Component, resolve
+from ._validation import check_int, check_real
 
 __all__ = [
     "Constraint",
@@ -45,12 +46,7 @@ class Constraint(Component):
         raise NotImplementedError
 
     def _norms(self, W):
-        axis = self.axis
-        if axis not in (0, 1):
-            raise ValueError(
-                f"{type(self).__name__} axis must be 0 (per unit) or 1 (per input); "
-                f"got {axis!r}."
-            )
+        axis = check_int(self, "axis", self.axis, 0, 1)
         return np.sqrt(np.sum(W * W, axis=axis, keepdims=True))
 
 
@@ -76,8 +72,9 @@ class MaxNorm(Constraint):
         self.axis = axis
 
     def __call__(self, W):
-        if not self.max_value > 0:
-            raise ValueError(f"MaxNorm max_value must be > 0; got {self.max_value!r}.")
+        check_real(
+            self, "max_value", self.max_value, low=0, low_open=True, finite=False
+        )
         n = self._norms(W)
         W *= np.clip(n, 0, self.max_value) / (EPSILON + n)
 
@@ -129,13 +126,14 @@ class MinMaxNorm(Constraint):
         self.axis = axis
 
     def __call__(self, W):
-        if not 0 <= self.min_value <= self.max_value:
+        min_value = check_real(self, "min_value", self.min_value, low=0, finite=False)
+        max_value = check_real(self, "max_value", self.max_value, low=0, finite=False)
+        if not min_value <= max_value:
             raise ValueError(
-                "MinMaxNorm needs 0 <= min_value <= max_value; got "
+                "MinMaxNorm min_value must be <= max_value; got "
                 f"min_value={self.min_value!r}, max_value={self.max_value!r}."
             )
-        if not 0 < self.rate <= 1:
-            raise ValueError(f"MinMaxNorm rate must be in (0, 1]; got {self.rate!r}.")
+        check_real(self, "rate", self.rate, low=0, high=1, low_open=True)
         n = self._norms(W)
         desired = self.rate * np.clip(n, self.min_value, self.max_value)
         desired += (1 - self.rate) * n

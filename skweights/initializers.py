@@ -39,6 +39,7 @@ import numbers
 import numpy as np
 
 from ._component import Component, resolve
+from ._validation import check_option, check_real
 
 __all__ = [
     "Initializer",
@@ -111,42 +112,6 @@ def compute_fans(shape) -> tuple[int, int]:
     raise ValueError(f"Dense layers have 1-D or 2-D parameters; got shape {shape}.")
 
 
-def _check_number(owner, name, value, *, low=None, strict=False, high=None):
-    """Return ``float(value)`` if it is a finite real in range, else raise ValueError.
-
-    ``owner`` is the name of the component (or function) reported in the message;
-    the range is ``value > low`` (``strict``) or ``value >= low``, and
-    ``value <= high``.
-    """
-    ok = (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
-    if ok and low is not None:
-        ok = value > low if strict else value >= low
-    if ok and high is not None:
-        ok = value <= high
-    if not ok:
-        if low is not None and high is not None:
-            what = f"a number in [{low}, {high}]"
-        elif low is not None:
-            what = f"a finite number {'>' if strict else '>='} {low}"
-        else:
-            what = "a finite number"
-        raise ValueError(f"{owner} {name} must be {what}; got {value!r}.")
-    return float(value)
-
-
-def _check_choice(owner, name, value, choices):
-    """Raise ValueError naming ``owner`` and ``name`` unless ``value`` is a choice."""
-    if not (isinstance(value, str) and value in choices):
-        raise ValueError(
-            f"{owner} {name} must be one of {', '.join(map(repr, choices))}; "
-            f"got {value!r}."
-        )
-
-
 def _gain(owner, nonlinearity, param):
     """Return ``(gain, gain**2)``, the square written exactly where it is rational.
 
@@ -160,12 +125,12 @@ def _gain(owner, nonlinearity, param):
     if nonlinearity == "relu":
         return math.sqrt(2.0), 2.0
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else _check_number(owner, "param", param)
+        slope = 0.01 if param is None else check_real(owner, "param", param)
         gain2 = 2.0 / (1 + slope**2)
         return math.sqrt(gain2), gain2
     if nonlinearity == "selu":
         return 3.0 / 4, 9.0 / 16
-    _check_choice(owner, "nonlinearity", nonlinearity, NONLINEARITIES)
+    check_option(owner, "nonlinearity", nonlinearity, NONLINEARITIES)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -280,8 +245,8 @@ class Initializer(Component):
         raise NotImplementedError
 
     def _number(self, name, **limits):
-        """Check the hyperparameter ``name`` (see ``_check_number``)."""
-        return _check_number(type(self).__name__, name, getattr(self, name), **limits)
+        """Check the hyperparameter ``name`` with ``check_real``."""
+        return check_real(self, name, getattr(self, name), **limits)
 
 
 class Zeros(Initializer):
@@ -335,7 +300,7 @@ class RandomNormal(Initializer):
 
     def _draw(self, shape, rng, fans, activation):
         mean = self._number("mean")
-        stddev = self._number("stddev", low=0.0)
+        stddev = self._number("stddev", low=0)
         return rng.normal(mean, stddev, shape)
 
 
@@ -395,7 +360,7 @@ class TruncatedNormal(Initializer):
 
     def _draw(self, shape, rng, fans, activation):
         mean = self._number("mean")
-        stddev = self._number("stddev", low=0.0)
+        stddev = self._number("stddev", low=0)
         return _truncated_normal(rng, mean, stddev, shape)
 
 
@@ -446,10 +411,9 @@ class VarianceScaling(Initializer):
         self.distribution = distribution
 
     def _variance(self, fans):
-        owner = type(self).__name__
-        _check_choice(owner, "mode", self.mode, self._MODES)
-        _check_choice(owner, "distribution", self.distribution, self._DISTRIBUTIONS)
-        scale = self._number("scale", low=0.0, strict=True)
+        check_option(self, "mode", self.mode, self._MODES)
+        check_option(self, "distribution", self.distribution, self._DISTRIBUTIONS)
+        scale = self._number("scale", low=0, low_open=True)
         fan_in, fan_out = fans
         if self.mode == "fan_in":
             n = fan_in
@@ -495,7 +459,7 @@ class _GainScaled(VarianceScaling):
         return self._distribution
 
     def _variance(self, fans):
-        self._number("gain", low=0.0, strict=True)
+        self._number("gain", low=0, low_open=True)
         return super()._variance(fans)
 
 
@@ -652,11 +616,10 @@ class _Kaiming(Initializer):
         self.nonlinearity = nonlinearity
 
     def _variance(self, fans):
-        owner = type(self).__name__
         a = self._number("a")
-        _check_choice(owner, "mode", self.mode, ("fan_in", "fan_out"))
-        _check_choice(owner, "nonlinearity", self.nonlinearity, NONLINEARITIES)
-        gain2 = _gain(owner, self.nonlinearity, a)[1]
+        check_option(self, "mode", self.mode, ("fan_in", "fan_out"))
+        check_option(self, "nonlinearity", self.nonlinearity, NONLINEARITIES)
+        gain2 = _gain(self, self.nonlinearity, a)[1]
         fan = fans[0] if self.mode == "fan_in" else fans[1]
         return gain2 / max(1.0, fan)
 
@@ -757,7 +720,7 @@ class Orthogonal(Initializer):
         self.gain = gain
 
     def _draw(self, shape, rng, fans, activation):
-        gain = self._number("gain", low=0.0, strict=True)
+        gain = self._number("gain", low=0, low_open=True)
         if len(shape) == 1:
             v = rng.normal(0.0, 1.0, shape)
             return gain * v / max(np.linalg.norm(v), np.finfo(float).tiny)
@@ -838,8 +801,8 @@ class Sparse(Initializer):
         self.std = std
 
     def _draw(self, shape, rng, fans, activation):
-        sparsity = self._number("sparsity", low=0.0, high=1.0)
-        std = self._number("std", low=0.0)
+        sparsity = self._number("sparsity", low=0, high=1)
+        std = self._number("std", low=0)
         W = rng.normal(0.0, std, shape)
         rows = W.reshape(math.prod(shape[:-1]), shape[-1])
         n_zeros = math.ceil(sparsity * rows.shape[1])
@@ -877,7 +840,7 @@ class SklearnUniform(Initializer):
         if self.factor is None:
             factor = 2.0 if activation == "logistic" else 6.0
         else:
-            factor = self._number("factor", low=0.0, strict=True)
+            factor = self._number("factor", low=0, low_open=True)
         bound = np.sqrt(factor / (fans[0] + fans[1]))
         return rng.uniform(-bound, bound, shape)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._component import Component, resolve
+from ._validation import check_real
 
 __all__ = ["Penalty", "NoPenalty", "L2", "L1", "ElasticNet", "PENALTIES", "get"]
 
@@ -153,10 +154,7 @@ class ElasticNet(Penalty):
         self.penalize_intercepts = penalize_intercepts
 
     def _ratio(self):
-        r = self.l1_ratio
-        if not (isinstance(r, (int, float, np.number)) and 0.0 <= r <= 1.0):
-            raise ValueError(f"ElasticNet l1_ratio must be in [0, 1]; got {r!r}.")
-        return float(r)
+        return check_real(self, "l1_ratio", self.l1_ratio, low=0, high=1)
 
     @property
     def l1(self):

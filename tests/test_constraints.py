@@ -66,7 +66,10 @@ def test_min_max_norm_formula(rate):
     [
         (MaxNorm(max_value=0), "MaxNorm max_value"),
         (MaxNorm(axis=2), "MaxNorm axis"),
-        (MinMaxNorm(min_value=2, max_value=1), "MinMaxNorm needs"),
+        (
+            MinMaxNorm(min_value=2, max_value=1),
+            "MinMaxNorm min_value must be <= max_value",
+        ),
         (MinMaxNorm(rate=0), "MinMaxNorm rate"),
     ],
 )

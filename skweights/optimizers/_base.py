@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._component import Component
+from .._validation import check_real
 
 __all__ = ["Optimizer", "Schedule", "ScheduleState", "as_schedule", "with_lr"]
 
@@ -42,12 +43,7 @@ class Schedule(Component):
 
     def init(self) -> ScheduleState:
         """Return the state of the first epoch (validates ``learning_rate``)."""
-        lr = self.learning_rate
-        if not (isinstance(lr, (int, float, np.number)) and lr > 0):
-            raise ValueError(
-                f"{type(self).__name__} learning_rate must be a number > 0; got {lr!r}."
-            )
-        return ScheduleState(lr=float(lr))
+        return ScheduleState(lr=check_learning_rate(self, self.learning_rate))
 
     def after_epoch(
         self, state: ScheduleState, *, n_samples_seen: float, epoch: int, loss: float
@@ -143,18 +139,6 @@ class Optimizer(Component):
         return state._replace(schedule=schedule), stop
 
 
-def check_unit_interval(owner, name, value, *, closed_right=False):
-    """Raise ValueError unless ``0 <= value < 1`` (or ``<= 1``)."""
-    ok = isinstance(value, (int, float, np.number)) and 0 <= value
-    ok = ok and (value <= 1 if closed_right else value < 1)
-    if not ok:
-        bound = "[0, 1]" if closed_right else "[0, 1)"
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be in {bound}; got {value!r}."
-        )
-
-
-def check_positive(owner, name, value):
-    """Raise ValueError unless ``value > 0``."""
-    if not (isinstance(value, (int, float, np.number)) and value > 0):
-        raise ValueError(f"{type(owner).__name__} {name} must be > 0; got {value!r}.")
+def check_learning_rate(owner, value) -> float:
+    """Return ``float(value)`` if it is a number > 0 (infinity included)."""
+    return check_real(owner, "learning_rate", value, low=0, low_open=True, finite=False)

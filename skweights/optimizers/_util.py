@@ -1,10 +1,9 @@
-"""Validation and decoupled weight decay shared by the optimizers."""
+"""The first schedule state and decoupled weight decay, shared by the optimizers."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from ._base import Schedule, ScheduleState, check_positive
+from .._validation import check_bool
+from ._base import Schedule, ScheduleState, check_learning_rate
 
 VARIANTS = ("keras", "torch")
 
@@ -16,40 +15,8 @@ def init_schedule(owner) -> ScheduleState:
     checks its own ``learning_rate``.
     """
     if not isinstance(owner.learning_rate, Schedule):
-        check_positive(owner, "learning_rate", owner.learning_rate)
+        check_learning_rate(owner, owner.learning_rate)
     return owner.schedule().init()
-
-
-def check_non_negative(owner, name, value, *, allow_inf=False):
-    """Raise ValueError unless ``value >= 0`` (and finite unless ``allow_inf``)."""
-    ok = (
-        isinstance(value, (int, float, np.number))
-        and not isinstance(value, bool)
-        and value >= 0
-        and (allow_inf or np.isfinite(value))
-    )
-    if not ok:
-        what = "a number >= 0" if allow_inf else "a finite number >= 0"
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be {what}; got {value!r}."
-        )
-
-
-def check_option(owner, name, value, options=VARIANTS):
-    """Raise ValueError unless ``value`` is one of ``options``."""
-    if not (isinstance(value, str) and value in options):
-        valid = ", ".join(repr(o) for o in options)
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be one of {valid}; got {value!r}."
-        )
-
-
-def check_bool(owner, name, value):
-    """Raise ValueError unless ``value`` is a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be a bool; got {value!r}."
-        )
 
 
 def decay_mask(owner, params, is_bias, decay_biases) -> list[bool]:

@@ -6,13 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import (
-    Optimizer,
-    ScheduleState,
-    check_positive,
-    check_unit_interval,
-    with_lr,
-)
+from .._validation import check_real
+from ._base import Optimizer, ScheduleState, with_lr
 from ._util import init_schedule
 
 
@@ -76,8 +71,8 @@ class Adadelta(Optimizer):
         self.epsilon = epsilon
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "rho", self.rho)
-        check_positive(self, "epsilon", self.epsilon)
+        check_real(self, "rho", self.rho, low=0, high=1, high_open=True)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
         return AdadeltaState(
             schedule=init_schedule(self),
             square_avg=[np.zeros_like(p) for p in params],

@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, ScheduleState, check_positive, with_lr
-from ._util import check_non_negative, check_option, init_schedule
+from .._validation import check_option, check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import VARIANTS, init_schedule
 
 
 @with_lr
@@ -79,12 +80,12 @@ class Adagrad(Optimizer):
         self.lr_decay = lr_decay
 
     def init(self, params, is_bias=None):
-        check_non_negative(
-            self, "initial_accumulator_value", self.initial_accumulator_value
+        check_real(
+            self, "initial_accumulator_value", self.initial_accumulator_value, low=0
         )
-        check_positive(self, "epsilon", self.epsilon)
-        check_option(self, "variant", self.variant)
-        check_non_negative(self, "lr_decay", self.lr_decay)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
+        check_option(self, "variant", self.variant, VARIANTS)
+        check_real(self, "lr_decay", self.lr_decay, low=0)
         return AdagradState(
             schedule=init_schedule(self),
             t=0,

@@ -6,17 +6,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import (
-    Optimizer,
-    ScheduleState,
-    check_positive,
-    check_unit_interval,
-    with_lr,
-)
+from .._validation import check_bool, check_option, check_real
+from ._base import Optimizer, ScheduleState, with_lr
 from ._util import (
-    check_bool,
-    check_non_negative,
-    check_option,
+    VARIANTS,
     decay_mask,
     decay_weights,
     init_schedule,
@@ -130,11 +123,11 @@ class Adam(Optimizer):
         self.variant = variant
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "beta_1", self.beta_1)
-        check_unit_interval(self, "beta_2", self.beta_2)
-        check_positive(self, "epsilon", self.epsilon)
+        check_real(self, "beta_1", self.beta_1, low=0, high=1, high_open=True)
+        check_real(self, "beta_2", self.beta_2, low=0, high=1, high_open=True)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
         check_bool(self, "amsgrad", self.amsgrad)
-        check_option(self, "variant", self.variant)
+        check_option(self, "variant", self.variant, VARIANTS)
         return AdamState(
             schedule=init_schedule(self),
             t=0,
@@ -264,7 +257,7 @@ class AdamW(Adam):
 
     def init(self, params, is_bias=None):
         state = super().init(params)
-        check_non_negative(self, "weight_decay", self.weight_decay)
+        check_real(self, "weight_decay", self.weight_decay, low=0)
         decay = decay_mask(self, params, is_bias, self.decay_biases)
         return AdamWState(*state, decay=decay)
 

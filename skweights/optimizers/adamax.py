@@ -6,14 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import (
-    Optimizer,
-    ScheduleState,
-    check_positive,
-    check_unit_interval,
-    with_lr,
-)
-from ._util import check_option, init_schedule
+from .._validation import check_option, check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import VARIANTS, init_schedule
 
 
 @with_lr
@@ -91,10 +86,10 @@ class Adamax(Optimizer):
         self.variant = variant
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "beta_1", self.beta_1)
-        check_unit_interval(self, "beta_2", self.beta_2)
-        check_positive(self, "epsilon", self.epsilon)
-        check_option(self, "variant", self.variant)
+        check_real(self, "beta_1", self.beta_1, low=0, high=1, high_open=True)
+        check_real(self, "beta_2", self.beta_2, low=0, high=1, high_open=True)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
+        check_option(self, "variant", self.variant, VARIANTS)
         return AdamaxState(
             schedule=init_schedule(self),
             t=0,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._component import resolve
-from ._base import Optimizer, check_positive
+from .._validation import check_real
+from ._base import Optimizer
 
 __all__ = ["ClipByValue", "ClipByNorm", "ClipByGlobalNorm"]
 
@@ -39,7 +40,8 @@ class _Clip(Optimizer):
         inner = self._inner()
         if not inner.stochastic:
             raise ValueError(self._full_batch_message(inner))
-        check_positive(self, self._threshold, getattr(self, self._threshold))
+        threshold = getattr(self, self._threshold)
+        check_real(self, self._threshold, threshold, low=0, low_open=True, finite=False)
         return inner.init(params, is_bias)
 
     def update(self, params, grads, state):

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.optimize
 
+from .._validation import check_int
 from ._base import Optimizer
 
 
@@ -50,8 +51,7 @@ class LBFGS(Optimizer):
         self, fun, x0, *, max_iter, max_fun, tol, bounds=None, callback=None
     ) -> LBFGSResult:
         """Minimize ``fun(x) -> (value, gradient)`` from ``x0``."""
-        if not (isinstance(self.maxcor, (int, np.integer)) and self.maxcor >= 1):
-            raise ValueError(f"LBFGS maxcor must be an int >= 1; got {self.maxcor!r}.")
+        check_int(self, "maxcor", self.maxcor, 1)
         res = scipy.optimize.minimize(
             fun,
             x0,

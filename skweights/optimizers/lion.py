@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, ScheduleState, check_unit_interval, with_lr
-from ._util import check_non_negative, decay_mask, decay_weights, init_schedule
+from .._validation import check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import decay_mask, decay_weights, init_schedule
 
 
 @with_lr
@@ -77,9 +78,9 @@ class Lion(Optimizer):
         self.decay_biases = decay_biases
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "beta_1", self.beta_1)
-        check_unit_interval(self, "beta_2", self.beta_2)
-        check_non_negative(self, "weight_decay", self.weight_decay)
+        check_real(self, "beta_1", self.beta_1, low=0, high=1, high_open=True)
+        check_real(self, "beta_2", self.beta_2, low=0, high=1, high_open=True)
+        check_real(self, "weight_decay", self.weight_decay, low=0)
         return LionState(
             schedule=init_schedule(self),
             m=[np.zeros_like(p) for p in params],

@@ -6,14 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import (
-    Optimizer,
-    ScheduleState,
-    check_positive,
-    check_unit_interval,
-    with_lr,
-)
-from ._util import check_non_negative, init_schedule
+from .._validation import check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import init_schedule
 
 
 @with_lr
@@ -89,10 +84,10 @@ class NAdam(Optimizer):
         self.momentum_decay = momentum_decay
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "beta_1", self.beta_1)
-        check_unit_interval(self, "beta_2", self.beta_2)
-        check_positive(self, "epsilon", self.epsilon)
-        check_non_negative(self, "momentum_decay", self.momentum_decay, allow_inf=True)
+        check_real(self, "beta_1", self.beta_1, low=0, high=1, high_open=True)
+        check_real(self, "beta_2", self.beta_2, low=0, high=1, high_open=True)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
+        check_real(self, "momentum_decay", self.momentum_decay, low=0, finite=False)
         return NAdamState(
             schedule=init_schedule(self),
             t=0,

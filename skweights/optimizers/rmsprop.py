@@ -6,14 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import (
-    Optimizer,
-    ScheduleState,
-    check_positive,
-    check_unit_interval,
-    with_lr,
-)
-from ._util import check_bool, check_option, init_schedule
+from .._validation import check_bool, check_option, check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import VARIANTS, init_schedule
 
 
 @with_lr
@@ -105,11 +100,11 @@ class RMSprop(Optimizer):
         self.variant = variant
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "rho", self.rho)
-        check_unit_interval(self, "momentum", self.momentum)
-        check_positive(self, "epsilon", self.epsilon)
+        check_real(self, "rho", self.rho, low=0, high=1, high_open=True)
+        check_real(self, "momentum", self.momentum, low=0, high=1, high_open=True)
+        check_real(self, "epsilon", self.epsilon, low=0, low_open=True, finite=False)
         check_bool(self, "centered", self.centered)
-        check_option(self, "variant", self.variant)
+        check_option(self, "variant", self.variant, VARIANTS)
 
         def zeros(flag):
             return [np.zeros_like(p) for p in params] if flag else []

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from math import cos, pi
-from numbers import Integral, Real
 
 from .._component import resolve
+from .._validation import check_int, check_option, check_real
 from ._base import Schedule
 
 __all__ = [
@@ -36,45 +36,6 @@ __all__ = [
     "SCHEDULES",
     "get",
 ]
-
-
-# ------------------------------------------------------------------- validation
-def _is_real(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
-
-
-def _check_int(owner, name, value, minimum):
-    """Raise ValueError unless ``value`` is an integer ``>= minimum``."""
-    if not (
-        isinstance(value, Integral) and not isinstance(value, bool) and value >= minimum
-    ):
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be an integer >= {minimum}; "
-            f"got {value!r}."
-        )
-
-
-def _check_interval(owner, name, value, low, high, *, low_open, high_open):
-    """Raise ValueError unless ``value`` is a number in the given interval."""
-    ok = _is_real(value)
-    if ok:
-        ok = (value > low if low_open else value >= low) and (
-            value < high if high_open else value <= high
-        )
-    if not ok:
-        bounds = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(
-            f"{type(owner).__name__} {name} must be in {bounds}; got {value!r}."
-        )
-
-
-def _check_gamma(owner, value):
-    _check_interval(owner, "gamma", value, 0, 1, low_open=True, high_open=False)
-
-
-def _check_nonnegative(owner, name, value):
-    if not (_is_real(value) and value >= 0):
-        raise ValueError(f"{type(owner).__name__} {name} must be >= 0; got {value!r}.")
 
 
 # ------------------------------------------------------------ scikit-learn ones
@@ -128,7 +89,7 @@ class InvScaling(Schedule):
 
     def init(self):
         state = super().init()
-        _check_nonnegative(self, "power_t", self.power_t)
+        check_real(self, "power_t", self.power_t, low=0, finite=False)
         return state
 
     def after_epoch(self, state, *, n_samples_seen, epoch, loss):
@@ -165,10 +126,10 @@ class Adaptive(Schedule):
 
     def init(self):
         state = super().init()
-        _check_interval(
-            self, "factor", self.factor, 0, 1, low_open=True, high_open=True
+        check_real(
+            self, "factor", self.factor, low=0, high=1, low_open=True, high_open=True
         )
-        _check_nonnegative(self, "min_lr", self.min_lr)
+        check_real(self, "min_lr", self.min_lr, low=0, finite=False)
         return state
 
     def on_plateau(self, state):
@@ -245,8 +206,8 @@ class StepDecay(_EpochSchedule):
         self.gamma = gamma
 
     def _validate(self):
-        _check_int(self, "step_size", self.step_size, 1)
-        _check_gamma(self, self.gamma)
+        check_int(self, "step_size", self.step_size, 1)
+        check_real(self, "gamma", self.gamma, low=0, high=1, low_open=True)
 
     def lr_at(self, epoch):
         return float(self.learning_rate) * self.gamma ** (epoch // self.step_size)
@@ -306,8 +267,8 @@ class MultiStepDecay(_EpochSchedule):
                 f"got {self.milestones!r}."
             ) from None
         for m in milestones:
-            _check_int(self, "milestones", m, 1)
-        _check_gamma(self, self.gamma)
+            check_int(self, "milestones", m, 1)
+        check_real(self, "gamma", self.gamma, low=0, high=1, low_open=True)
 
     def lr_at(self, epoch):
         n_decays = bisect_right(sorted(self.milestones), epoch)
@@ -353,7 +314,7 @@ class ExponentialDecay(_EpochSchedule):
         self.gamma = gamma
 
     def _validate(self):
-        _check_gamma(self, self.gamma)
+        check_real(self, "gamma", self.gamma, low=0, high=1, low_open=True)
 
     def lr_at(self, epoch):
         return float(self.learning_rate) * self.gamma**epoch
@@ -436,20 +397,10 @@ class CosineDecay(_EpochSchedule):
         self.warmup_start_factor = warmup_start_factor
 
     def _validate(self):
-        _check_int(self, "decay_epochs", self.decay_epochs, 1)
-        _check_interval(
-            self, "alpha", self.alpha, 0, 1, low_open=False, high_open=False
-        )
-        _check_int(self, "warmup_epochs", self.warmup_epochs, 0)
-        _check_interval(
-            self,
-            "warmup_start_factor",
-            self.warmup_start_factor,
-            0,
-            1,
-            low_open=False,
-            high_open=False,
-        )
+        check_int(self, "decay_epochs", self.decay_epochs, 1)
+        check_real(self, "alpha", self.alpha, low=0, high=1)
+        check_int(self, "warmup_epochs", self.warmup_epochs, 0)
+        check_real(self, "warmup_start_factor", self.warmup_start_factor, low=0, high=1)
 
     def lr_at(self, epoch):
         peak = float(self.learning_rate)
@@ -563,19 +514,15 @@ class ReduceLROnPlateau(Schedule):
 
     def init(self):
         state = super().init()
-        _check_interval(
-            self, "factor", self.factor, 0, 1, low_open=True, high_open=True
+        check_real(
+            self, "factor", self.factor, low=0, high=1, low_open=True, high_open=True
         )
-        _check_int(self, "patience", self.patience, 0)
-        _check_nonnegative(self, "threshold", self.threshold)
-        if self.threshold_mode not in ("rel", "abs"):
-            raise ValueError(
-                "ReduceLROnPlateau threshold_mode must be 'rel' or 'abs'; "
-                f"got {self.threshold_mode!r}."
-            )
-        _check_int(self, "cooldown", self.cooldown, 0)
-        _check_nonnegative(self, "min_lr", self.min_lr)
-        _check_nonnegative(self, "eps", self.eps)
+        check_int(self, "patience", self.patience, 0)
+        check_real(self, "threshold", self.threshold, low=0, finite=False)
+        check_option(self, "threshold_mode", self.threshold_mode, ("rel", "abs"))
+        check_int(self, "cooldown", self.cooldown, 0)
+        check_real(self, "min_lr", self.min_lr, low=0, finite=False)
+        check_real(self, "eps", self.eps, low=0, finite=False)
         return state
 
     def _improves(self, loss, best):

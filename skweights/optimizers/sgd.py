@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import Optimizer, ScheduleState, check_unit_interval, with_lr
-from ._util import check_bool, check_option, init_schedule
+from .._validation import check_bool, check_option, check_real
+from ._base import Optimizer, ScheduleState, with_lr
+from ._util import VARIANTS, init_schedule
 from .schedules import SCHEDULES
 
 
@@ -126,10 +127,10 @@ class SGD(Optimizer):
         return opt
 
     def init(self, params, is_bias=None):
-        check_unit_interval(self, "momentum", self.momentum, closed_right=True)
+        check_real(self, "momentum", self.momentum, low=0, high=1)
         check_bool(self, "nesterov", self.nesterov)
-        check_option(self, "variant", self.variant)
-        check_unit_interval(self, "dampening", self.dampening, closed_right=True)
+        check_option(self, "variant", self.variant, VARIANTS)
+        check_real(self, "dampening", self.dampening, low=0, high=1)
         if self.dampening and self.variant != "torch":
             raise ValueError(
                 f"{type(self).__name__} dampening applies only to variant='torch'; "
