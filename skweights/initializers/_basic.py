@@ -6,15 +6,6 @@ import numpy as np
 
 from ._base import Initializer, _truncated_normal
 
-__all__ = [
-    "Zeros",
-    "Ones",
-    "Constant",
-    "RandomNormal",
-    "RandomUniform",
-    "TruncatedNormal",
-]
-
 
 class Zeros(Initializer):
     """All zeros. For hidden-layer weights this never breaks symmetry."""

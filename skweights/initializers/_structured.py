@@ -8,8 +8,6 @@ import numpy as np
 
 from ._base import Initializer
 
-__all__ = ["Orthogonal", "Identity", "Sparse"]
-
 
 class Orthogonal(Initializer):
     r"""A (semi-)orthogonal matrix times ``gain``.

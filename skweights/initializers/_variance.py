@@ -19,20 +19,6 @@ from ._base import (
     _truncated_normal,
 )
 
-__all__ = [
-    "VarianceScaling",
-    "GlorotUniform",
-    "GlorotNormal",
-    "HeUniform",
-    "HeNormal",
-    "LecunUniform",
-    "LecunNormal",
-    "KaimingUniform",
-    "KaimingNormal",
-    "SklearnUniform",
-    "TorchLinear",
-]
-
 
 class VarianceScaling(Initializer):
     r"""Draws whose variance is ``scale / n``, the general form of Glorot, He and LeCun.
