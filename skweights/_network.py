@@ -7,6 +7,8 @@ about estimators. Weights are ``coefs[l]`` of shape ``(fan_in, fan_out)`` and
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 
@@ -46,7 +48,7 @@ class Workspace:
     """
 
     def __init__(self, layer_units, batch_size, dtype):
-        pairs = list(zip(layer_units[:-1], layer_units[1:]))
+        pairs = list(pairwise(layer_units))
         self.batch_size = batch_size
         self.X = np.empty((batch_size, layer_units[0]), dtype)
         self.activations = [np.empty((batch_size, u), dtype) for u in layer_units[1:]]

@@ -15,6 +15,7 @@ Learning-rate schedules act between epochs, as scikit-learn's do: after each epo
 
 from __future__ import annotations
 
+import threading
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -22,7 +23,34 @@ import numpy as np
 from .._component import Component
 from .._validation import check_real
 
-__all__ = ["Optimizer", "Schedule", "ScheduleState", "as_schedule", "with_lr"]
+__all__ = [
+    "Optimizer",
+    "Schedule",
+    "ScheduleState",
+    "as_schedule",
+    "scratch",
+    "with_lr",
+]
+
+_scratch = threading.local()
+
+
+def scratch(like: np.ndarray, slot: int = 0) -> np.ndarray:
+    """A reusable work array shaped like ``like``, private to the calling thread.
+
+    Optimizers compute their update terms into these instead of allocating
+    temporaries every step; the contents are garbage between calls. Keeping them
+    out of the optimizer state keeps pickles small, and per-thread keeps parallel
+    fits (threads) from sharing them.
+    """
+    cache = getattr(_scratch, "arrays", None)
+    if cache is None:
+        cache = _scratch.arrays = {}
+    key = (slot, like.shape, like.dtype.str)
+    out = cache.get(key)
+    if out is None:
+        out = cache[key] = np.empty(like.shape, like.dtype)
+    return out
 
 
 class ScheduleState(NamedTuple):

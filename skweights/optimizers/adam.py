@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_bool, check_option, check_real
-from ._base import Optimizer, ScheduleState, with_lr
+from ._base import Optimizer, ScheduleState, scratch, with_lr
 from ._util import (
     VARIANTS,
     decay_mask,
@@ -159,23 +159,27 @@ class Adam(Optimizer):
             step = state.lr / (1 - b1**t)
             bc2_sqrt = np.sqrt(1 - b2**t)
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            # In place, through two scratch arrays; the same operations, in the
+            # same order, as the textbook expressions in the docstring.
             m, v = state.m[i], state.v[i]
+            tmp, step_ = scratch(p, 0), scratch(p, 1)
             m *= b1
-            m += (1 - b1) * g
+            np.multiply(g, 1 - b1, out=tmp)
+            m += tmp
             v *= b2
-            v += (1 - b2) * (g * g)
+            np.multiply(g, g, out=tmp)
+            tmp *= 1 - b2
+            v += tmp
             if self.amsgrad:
                 np.maximum(state.v_max[i], v, out=state.v_max[i])
                 v = state.v_max[i]
-            if keras:
-                denom = np.sqrt(v)
-                denom += self.epsilon
-                p += -lr_t * m / denom
-            else:
-                denom = np.sqrt(v)
+            denom = np.sqrt(v, out=tmp)
+            if not keras:
                 denom /= bc2_sqrt
-                denom += self.epsilon
-                p += -step * m / denom
+            denom += self.epsilon
+            np.multiply(m, -lr_t if keras else -step, out=step_)
+            step_ /= denom
+            p += step_
         return state._replace(t=t)
 
 
