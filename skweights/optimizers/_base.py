@@ -39,18 +39,20 @@ def scratch(like: np.ndarray, slot: int = 0) -> np.ndarray:
     """A reusable work array shaped like ``like``, private to the calling thread.
 
     Optimizers compute their update terms into these instead of allocating
-    temporaries every step; the contents are garbage between calls. Keeping them
-    out of the optimizer state keeps pickles small, and per-thread keeps parallel
-    fits (threads) from sharing them.
+    temporaries every step; the contents are garbage between calls. Each slot is
+    one flat buffer as large as the largest parameter seen, viewed in the shape
+    asked for, so the memory is that of the largest parameter per slot, not of
+    the whole network. Keeping them out of the optimizer state keeps pickles
+    small, and per-thread keeps parallel fits (threads) from sharing them.
     """
     cache = getattr(_scratch, "arrays", None)
     if cache is None:
         cache = _scratch.arrays = {}
-    key = (slot, like.shape, like.dtype.str)
-    out = cache.get(key)
-    if out is None:
-        out = cache[key] = np.empty(like.shape, like.dtype)
-    return out
+    key = (slot, like.dtype.str)
+    flat = cache.get(key)
+    if flat is None or flat.size < like.size:
+        flat = cache[key] = np.empty(like.size, like.dtype)
+    return flat[: like.size].reshape(like.shape)
 
 
 class ScheduleState(NamedTuple):
