@@ -39,12 +39,41 @@ def predict(X, coefs, intercepts, hidden, output):
     return A
 
 
+def pack(arrays, dtype):
+    """Copy ``arrays`` into one flat array; return it and views shaped like them."""
+    flat = np.empty(sum(a.size for a in arrays), dtype)
+    views, start = [], 0
+    for a in arrays:
+        view = flat[start : start + a.size].reshape(a.shape)
+        view[...] = a
+        views.append(view)
+        start += a.size
+    return flat, views
+
+
+def is_packed(arrays) -> bool:
+    """Whether ``arrays`` are consecutive views tiling one flat array."""
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or base.size != sum(a.size for a in arrays):
+        return False
+    start = 0
+    for a in arrays:
+        if a.base is not base or not a.flags.c_contiguous:
+            return False
+        offset = a.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        if offset != start * base.itemsize:
+            return False
+        start += a.size
+    return True
+
+
 class Workspace:
     """Buffers for one batch size, allocated once per fit and reused every batch.
 
     ``activations[l]`` holds the output of layer ``l + 1``, ``deltas[l]`` the
     backpropagated error at hidden layer ``l + 1``; a batch of ``n`` rows uses the
-    first ``n`` rows of each (a contiguous view).
+    first ``n`` rows of each (a contiguous view). The gradients are views into two
+    flat arrays, ``grad_w`` and ``grad_b``, laid out like packed parameters.
     """
 
     def __init__(self, layer_units, batch_size, dtype):
@@ -53,8 +82,10 @@ class Workspace:
         self.X = np.empty((batch_size, layer_units[0]), dtype)
         self.activations = [np.empty((batch_size, u), dtype) for u in layer_units[1:]]
         self.deltas = [np.empty((batch_size, u), dtype) for u in layer_units[1:-1]]
-        self.coef_grads = [np.empty(pair, dtype) for pair in pairs]
-        self.intercept_grads = [np.empty(b, dtype) for _, b in pairs]
+        self.grad_w, self.coef_grads = pack([np.empty(p, dtype) for p in pairs], dtype)
+        self.grad_b, self.intercept_grads = pack(
+            [np.empty(b, dtype) for _, b in pairs], dtype
+        )
 
     def gather(self, X, idx):
         """``X[idx]``, into the workspace's buffer when X is a dense array."""
@@ -87,6 +118,7 @@ def loss_and_gradients(
     coef_grads,
     intercept_grads,
     workspace=None,
+    packed=None,
 ):
     r"""Return the objective on ``(X, y)`` and fill the gradient lists in place.
 
@@ -98,7 +130,9 @@ def loss_and_gradients(
 
     With a :class:`Workspace` (of at least ``X.shape[0]`` rows) nothing is
     allocated per call: ``coef_grads`` and ``intercept_grads`` then receive the
-    workspace's gradient arrays, which the next call overwrites.
+    workspace's gradient arrays, which the next call overwrites. ``packed``, the
+    flat arrays the coefs and intercepts are views of (see :func:`pack`), lets the
+    penalty act on all layers in one operation; the values are the same.
     """
     n = X.shape[0]
     if workspace is None or workspace.batch_size < n:
@@ -119,13 +153,19 @@ def loss_and_gradients(
         sw_sum = n
     else:
         sw_sum = sample_weight.sum()
-    reg = 0.0
     penalize_b = bool(alpha) and penalty.penalize_intercepts
+    if packed is not None:
+        layers_w, layers_b = [packed[0]], [packed[1]]
+        grads_w, grads_b = [workspace.grad_w], [workspace.grad_b]
+    else:
+        layers_w, layers_b = coefs, intercepts
+        grads_w, grads_b = workspace.coef_grads, workspace.intercept_grads
+    reg = 0.0
     if alpha:
-        for W in coefs:
+        for W in layers_w:
             reg += penalty.value(W)
         if penalize_b:
-            for b in intercepts:
+            for b in layers_b:
                 reg += penalty.value(b)
     value = data_loss + alpha * reg / sw_sum
 
@@ -138,16 +178,18 @@ def loss_and_gradients(
             np.matmul(activations[i].T, delta, out=grad)
         else:
             grad[...] = activations[i].T @ delta
-        if alpha:
-            penalty.add_gradient(coefs[i], grad, alpha)
-        grad /= sw_sum
         coef_grads[i] = grad
-        grad_b = np.sum(delta, axis=0, out=workspace.intercept_grads[i])
-        if penalize_b:
-            penalty.add_gradient(intercepts[i], grad_b, alpha)
-        grad_b /= sw_sum
-        intercept_grads[i] = grad_b
+        intercept_grads[i] = np.sum(delta, axis=0, out=workspace.intercept_grads[i])
         if i > 0:
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
             hidden.derivative(activations[i], delta)
+    # (g + alpha * R'(W)) / S, elementwise: per layer or on the packed arrays alike.
+    for W, grad in zip(layers_w, grads_w, strict=True):
+        if alpha:
+            penalty.add_gradient(W, grad, alpha)
+        grad /= sw_sum
+    for b, grad in zip(layers_b, grads_b, strict=True):
+        if penalize_b:
+            penalty.add_gradient(b, grad, alpha)
+        grad /= sw_sum
     return float(value), sw_sum

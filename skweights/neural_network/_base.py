@@ -19,7 +19,7 @@ from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import optimizers as _optimizers
 from .. import penalties as _penalties
-from .._network import Workspace, loss_and_gradients, predict
+from .._network import Workspace, is_packed, loss_and_gradients, pack, predict
 from .._sklearn_private import (
     Interval,
     Options,
@@ -290,8 +290,33 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=4,
             )
 
+    def _packed_parameters(self):
+        """Make coefs_ and intercepts_ views of two flat arrays; return the arrays.
+
+        Already packed parameters are kept (optimizer state stays aligned); a
+        user-assigned array, an unpickled or an L-BFGS-fitted model is repacked.
+        """
+        flat = []
+        for name in ("coefs_", "intercepts_"):
+            arrays = getattr(self, name)
+            if is_packed(arrays):
+                flat.append(arrays[0].base)
+            else:
+                buffer, views = pack(arrays, self.coefs_[0].dtype)
+                setattr(self, name, views)
+                flat.append(buffer)
+        return tuple(flat)
+
     def _objective(
-        self, X, y, sample_weight, ctx, coef_grads, intercept_grads, workspace=None
+        self,
+        X,
+        y,
+        sample_weight,
+        ctx,
+        coef_grads,
+        intercept_grads,
+        workspace=None,
+        packed=None,
     ):
         return loss_and_gradients(
             X,
@@ -302,16 +327,20 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             coef_grads=coef_grads,
             intercept_grads=intercept_grads,
             workspace=workspace,
+            packed=packed,
             **ctx,
         )
 
     def _fit_stochastic(
         self, X, y, sample_weight, optimizer, ctx, constraints, incremental
     ):
-        params = self.coefs_ + self.intercepts_
+        # The optimizer sees two flat arrays, all weights and all intercepts, whose
+        # views are coefs_ and intercepts_: one update, one penalty and one
+        # proximal step per batch instead of one per layer.
+        packed = self._packed_parameters()
+        params = list(packed)
         if not incremental or getattr(self, "_optimizer_state", None) is None:
-            is_bias = [False] * len(self.coefs_) + [True] * len(self.intercepts_)
-            self._optimizer_state = optimizer.init(params, is_bias)
+            self._optimizer_state = optimizer.init(params, [False, True])
             self._schedule_epoch = 0  # epochs the schedule has seen, across calls
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
@@ -338,7 +367,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         n_coefs = len(self.coefs_)
         prox = []  # indices into params of the arrays with an L1 part
         if alpha > 0 and penalty.l1 > 0:
-            prox = range(len(params) if penalty.penalize_intercepts else n_coefs)
+            prox = [0, 1] if penalty.penalize_intercepts else [0]
         constrained = [
             (W, c)
             for W, c in zip(self.coefs_, constraints, strict=True)
@@ -349,6 +378,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         state = self._optimizer_state
         layer_units = [X.shape[1]] + [W.shape[1] for W in self.coefs_]
         workspace = Workspace(layer_units, batch_size, self.coefs_[0].dtype)
+        grads = [workspace.grad_w, workspace.grad_b]
         try:
             self.n_iter_ = 0
             for _ in range(self.max_iter):
@@ -364,12 +394,17 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                         X_batch = X[batch]
                     sw = None if sample_weight is None else sample_weight[idx]
                     batch_loss, sw_sum = self._objective(
-                        X_batch, y[idx], sw, ctx, coef_grads, intercept_grads, workspace
+                        X_batch,
+                        y[idx],
+                        sw,
+                        ctx,
+                        coef_grads,
+                        intercept_grads,
+                        workspace,
+                        packed,
                     )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
-                    state = optimizer.update(
-                        params, coef_grads + intercept_grads, state
-                    )
+                    state = optimizer.update(params, grads, state)
                     for i in prox:
                         step = optimizer.step_size(state, i)
                         penalty.prox(params[i], step * (alpha / sw_sum))

@@ -28,11 +28,28 @@ __all__ = [
     "Schedule",
     "ScheduleState",
     "as_schedule",
+    "chunked",
     "scratch",
     "with_lr",
 ]
 
 _scratch = threading.local()
+
+#: elements per chunk of an in-place update: 64 Ki float64 = 512 KiB per array,
+#: so the few arrays a step touches stay in the core's cache between operations
+CHUNK = 1 << 16
+
+
+def chunked(*arrays):
+    """Yield matching flat slices of at most :data:`CHUNK` elements.
+
+    The arrays are contiguous and of the same size; ``None`` entries stay None.
+    """
+    flats = [None if a is None else a.reshape(-1) for a in arrays]
+    size = next(f.size for f in flats if f is not None)
+    for start in range(0, size, CHUNK):
+        stop = start + CHUNK
+        yield tuple(None if f is None else f[start:stop] for f in flats)
 
 
 def scratch(like: np.ndarray, slot: int = 0) -> np.ndarray:
