@@ -77,6 +77,13 @@ class LogLoss(Loss):
 
     def value(self, y, y_pred, sample_weight=None):
         eps = np.finfo(y_pred.dtype).eps
+        if y.dtype == bool and y.shape == y_pred.shape and (y.sum(axis=1) == 1).all():
+            # One-hot rows (the estimator's encoding): only the true class's
+            # probability enters, so take it instead of a log over every class.
+            log_p = np.log(np.clip(y_pred[y], eps, 1 - eps))
+            if sample_weight is None:
+                return -float(log_p.mean())
+            return -float(np.average(log_p, weights=sample_weight))
         p = np.clip(y_pred, eps, 1 - eps)
         return -_average(xlogy(y, p), sample_weight).sum()
 
