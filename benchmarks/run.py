@@ -208,18 +208,29 @@ def fit_torch(w: Workload):
     return elapsed / epochs, total / X.shape[0], epochs
 
 
-def measure(fn, repeats, trace_memory=True):
-    times, peak, result = [], None, None
+def measure(rows, repeats):
+    """Median s/epoch of each library, repeats interleaved so that a noisy spell
+    on a shared machine hits every library alike; peak memory from the first
+    round, traced for the numpy-based libraries."""
+    times = {name: [] for name, _, _ in rows}
+    peaks, results = {}, {}
     for r in range(repeats):
-        gc.collect()
-        if trace_memory and r == 0:
-            tracemalloc.start()
-        result = fn()
-        if trace_memory and r == 0:
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-        times.append(result[0])
-    return statistics.median(times), peak, result
+        for name, fn, trace in rows:
+            gc.collect()
+            if trace and r == 0:
+                tracemalloc.start()
+            result = fn()
+            if r == 0:
+                peaks[name] = None
+                if trace:
+                    peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+                    tracemalloc.stop()
+            times[name].append(result[0])
+            results[name] = result
+    return {
+        name: (statistics.median(times[name]), peaks[name], results[name])
+        for name in times
+    }
 
 
 def main(argv=None):
@@ -268,9 +279,7 @@ def main(argv=None):
         ]
         if have_torch:
             rows.append(("torch", lambda w=w: fit_torch(w), False))
-        results = {}
-        for name, fn, trace in rows:
-            results[name] = measure(fn, repeats, trace)
+        results = measure(rows, repeats)
         ref = results["sklearn"][0]
         flops = w.flops_per_epoch()
         for name, (sec, peak, (_, loss, n_iter)) in results.items():
