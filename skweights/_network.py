@@ -143,7 +143,8 @@ def loss_and_gradients(
     A = X
     activations = [X]
     for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
-        A = _matmul_into(A, W, workspace.activations[i][:n])
+        out = workspace.activations[i][:n]
+        A = np.matmul(A, W, out=out) if i else _matmul_into(A, W, out)
         A += b
         (output if i == last else hidden).forward(A)
         activations.append(A)
@@ -179,7 +180,9 @@ def loss_and_gradients(
         else:
             grad[...] = activations[i].T @ delta
         coef_grads[i] = grad
-        intercept_grads[i] = np.sum(delta, axis=0, out=workspace.intercept_grads[i])
+        intercept_grads[i] = np.add.reduce(
+            delta, axis=0, out=workspace.intercept_grads[i]
+        )
         if i > 0:
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
             hidden.derivative(activations[i], delta)

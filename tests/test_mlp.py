@@ -708,3 +708,30 @@ def test_pickle_round_trip_and_clone_is_unfitted(est):
     with pytest.raises(NotFittedError):
         cloned.predict(X_IRIS)
     assert cloned.get_params()["optimizer"] == est.get_params()["optimizer"]
+
+
+def test_small_problems_train_on_one_blas_thread_and_restore_the_setting():
+    from threadpoolctl import threadpool_info
+
+    import skweights.neural_network._base as base
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    seen = []
+    original = base.loss_and_gradients
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        return original(*args, **kwargs)
+
+    before = blas_threads()
+    base.loss_and_gradients = spy
+    try:
+        MLPClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(
+            X_IRIS, Y_IRIS
+        )
+    finally:
+        base.loss_and_gradients = original
+    assert seen and all(threads == [1] * len(before) for threads in seen)
+    assert blas_threads() == before

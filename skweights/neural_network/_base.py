@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 from abc import ABCMeta, abstractmethod
+from itertools import pairwise
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,15 @@ from .._sklearn_private import (
     StrOptions,
     _check_sample_weight,
 )
+
+try:  # installed with scikit-learn, which requires it; not a dependency of ours
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+#: batch_size * largest fan_in * fan_out at or below which training uses one BLAS
+#: thread (digits at 200 x 64 x 100 is 1.3e6; the 256 x 256 x 512 layer is 3.4e7)
+SMALL_GEMM = 1 << 22
 
 
 class BaseMLP(BaseEstimator, metaclass=ABCMeta):
@@ -379,6 +389,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         layer_units = [X.shape[1]] + [W.shape[1] for W in self.coefs_]
         workspace = Workspace(layer_units, batch_size, self.coefs_[0].dtype)
         grads = [workspace.grad_w, workspace.grad_b]
+        # Small products run faster on one BLAS thread than split across several
+        # (measured: digits 4.9 against 5.1 ms/epoch, 8x64 layers at batch 32 0.43
+        # against 0.49 s/epoch); restored when the epochs end, however they end.
+        largest = batch_size * max(a * b for a, b in pairwise(layer_units))
+        limiter = (
+            threadpool_limits(1, user_api="blas")
+            if threadpool_limits and largest <= SMALL_GEMM and isinstance(X, np.ndarray)
+            else None
+        )
         try:
             self.n_iter_ = 0
             for _ in range(self.max_iter):
@@ -456,6 +475,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     )
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.", stacklevel=4)
+        finally:
+            if limiter is not None:
+                limiter.restore_original_limits()
         if early_stopping:
             self.coefs_ = [c.copy() for c in self._best_coefs]
             self.intercepts_ = [b.copy() for b in self._best_intercepts]
