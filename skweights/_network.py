@@ -12,16 +12,22 @@ from itertools import pairwise
 import numpy as np
 
 
-def forward(X, coefs, intercepts, hidden, output):
+def forward(X, coefs, intercepts, hidden, output, workspace=None):
     """Return the list of layer outputs, ``[X, A_1, ..., A_L]``.
 
     ``hidden`` is applied after every layer but the last, ``output`` after the
-    last; both work in place.
+    last; both work in place. With a :class:`Workspace` the layer outputs are
+    written into its buffers instead of new arrays.
     """
+    n = X.shape[0]
     activations = [X]
     last = len(coefs) - 1
     for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
-        A = activations[-1] @ W
+        if workspace is None:
+            A = activations[-1] @ W
+        else:
+            out = workspace.activations[i][:n]
+            A = np.matmul(A, W, out=out) if i else _matmul_into(X, W, out)
         A += b
         (output if i == last else hidden).forward(A)
         activations.append(A)
@@ -138,16 +144,8 @@ def loss_and_gradients(
     if workspace is None or workspace.batch_size < n:
         units = [X.shape[1]] + [W.shape[1] for W in coefs]
         workspace = Workspace(units, n, coefs[0].dtype)
-    output = loss.output()
     last = len(coefs) - 1
-    A = X
-    activations = [X]
-    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
-        out = workspace.activations[i][:n]
-        A = np.matmul(A, W, out=out) if i else _matmul_into(A, W, out)
-        A += b
-        (output if i == last else hidden).forward(A)
-        activations.append(A)
+    activations = forward(X, coefs, intercepts, hidden, loss.output(), workspace)
     y_pred = activations[-1]
     data_loss = loss.value(y, y_pred, sample_weight)
     if sample_weight is None:
