@@ -1,0 +1,115 @@
+"""NumPy ``.npz``: one array per layer and the config, never a pickle."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import numpy as np
+
+from ._files import existing_file, read_weights, writable_weights
+from ._weights import Weights
+
+__all__ = ["read_npz", "save_npz"]
+
+_MEMBER = re.compile(r"(coefs|intercepts)_(0|[1-9][0-9]*)")
+
+
+def save_npz(estimator, path) -> None:
+    """Write a fitted MLP to ``path`` in NumPy's ``.npz`` format.
+
+    Members ``coefs_0, coefs_1, ...`` (shape ``(fan_in, fan_out)``),
+    ``intercepts_0, ...`` (shape ``(fan_out,)``), in the weights' dtype, and
+    ``config``, the JSON config as a 0-d unicode array. The file is written at
+    ``path`` exactly (no ``.npz`` is appended).
+
+    Parameters
+    ----------
+    estimator : fitted MLP or Weights
+    path : str or path-like
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from skweights import MLPRegressor
+    >>> from skweights.io import save_npz, read_npz
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(3,), optimizer="lbfgs",
+    ...                    random_state=0).fit(X, X.sum(axis=1))
+    >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
+    >>> save_npz(reg, path)
+    >>> read_npz(path).layer_units
+    [2, 3, 1]
+    """
+    weights, config = writable_weights(estimator)
+    arrays = {f"coefs_{i}": W for i, W in enumerate(weights.coefs)}
+    arrays.update({f"intercepts_{i}": b for i, b in enumerate(weights.intercepts)})
+    arrays["config"] = np.array(config)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def read_npz(path) -> Weights:
+    """Read the weights and config of a file written by :func:`save_npz`.
+
+    Arrays are loaded with ``allow_pickle=False``: a member holding Python
+    objects is refused, never unpickled.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        Naming the file (and the layer): not a valid ``.npz``, a corrupted or
+        missing member, an object array, arrays that do not match the config.
+    """
+    path = existing_file(path)
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{path} is not a valid .npz file: not a zip archive, or truncated."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            members = {name: _member(npz, name, path) for name in npz.files}
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ValueError(f"{path} is corrupted: {exc}.") from None
+    config = members.pop("config", None)
+    if config is None:
+        raise ValueError(f"{path} is corrupted: it has no 'config' member.")
+    if config.ndim != 0 or config.dtype.kind != "U":
+        raise ValueError(f"{path} is corrupted: 'config' is not a string.")
+    unknown = sorted(name for name in members if not _MEMBER.fullmatch(name))
+    if unknown:
+        raise ValueError(
+            f"{path} is corrupted: unexpected member(s) {', '.join(unknown)}."
+        )
+    n = max(int(name.split("_")[1]) for name in members) + 1 if members else 0
+    coefs, intercepts = [], []
+    for i in range(n):
+        for kind, out in (("coefs", coefs), ("intercepts", intercepts)):
+            name = f"{kind}_{i}"
+            if name not in members:
+                raise ValueError(
+                    f"{path} is corrupted: layer {i} has no {name!r} member."
+                )
+            out.append(members[name])
+    return read_weights(coefs, intercepts, str(config[()]), str(path))
+
+
+def _member(npz, name, path) -> np.ndarray:
+    try:
+        a = npz[name]
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise ValueError(
+                f"{path}: member {name!r} holds Python objects (a pickle); "
+                "skweights never unpickles, refusing to load it."
+            ) from None
+        raise ValueError(f"{path} is corrupted: member {name!r}: {exc}.") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ValueError(f"{path} is corrupted: member {name!r}: {exc}.") from None
+    if name != "config" and a.dtype not in (np.float32, np.float64):
+        raise ValueError(
+            f"{path}: member {name!r} has dtype {a.dtype}; expected float32 or float64."
+        )
+    return a
