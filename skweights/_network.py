@@ -125,6 +125,7 @@ def loss_and_gradients(
     intercept_grads,
     workspace=None,
     packed=None,
+    trainable=None,
 ):
     r"""Return the objective on ``(X, y)`` and fill the gradient lists in place.
 
@@ -139,6 +140,10 @@ def loss_and_gradients(
     workspace's gradient arrays, which the next call overwrites. ``packed``, the
     flat arrays the coefs and intercepts are views of (see :func:`pack`), lets the
     penalty act on all layers in one operation; the values are the same.
+
+    ``trainable``, one bool per layer, skips the gradients of frozen layers: they
+    are set to zero, and the error is not propagated below the lowest trainable
+    layer.
     """
     n = X.shape[0]
     if workspace is None or workspace.batch_size < n:
@@ -171,17 +176,21 @@ def loss_and_gradients(
     delta = np.subtract(y_pred, y, out=y_pred)  # the output buffer becomes delta
     if sample_weight is not None:
         delta *= sample_weight.reshape(-1, 1)
+    lowest = 0 if trainable is None else trainable.index(True)
     for i in range(last, -1, -1):
         grad = workspace.coef_grads[i]
-        if isinstance(activations[i], np.ndarray):
+        coef_grads[i] = grad
+        intercept_grads[i] = workspace.intercept_grads[i]
+        if trainable is not None and not trainable[i]:
+            grad[...] = 0
+            intercept_grads[i][...] = 0
+        elif isinstance(activations[i], np.ndarray):
             np.matmul(activations[i].T, delta, out=grad)
+            np.add.reduce(delta, axis=0, out=intercept_grads[i])
         else:
             grad[...] = activations[i].T @ delta
-        coef_grads[i] = grad
-        intercept_grads[i] = np.add.reduce(
-            delta, axis=0, out=workspace.intercept_grads[i]
-        )
-        if i > 0:
+            np.add.reduce(delta, axis=0, out=intercept_grads[i])
+        if i > lowest:
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
             hidden.derivative(activations[i], delta)
     # (g + alpha * R'(W)) / S, elementwise: per layer or on the packed arrays alike.
@@ -193,4 +202,9 @@ def loss_and_gradients(
         if penalize_b:
             penalty.add_gradient(b, grad, alpha)
         grad /= sw_sum
+    if trainable is not None and not all(trainable):
+        for i, t in enumerate(trainable):
+            if not t:  # the penalty term above touched the packed arrays whole
+                coef_grads[i][...] = 0
+                intercept_grads[i][...] = 0
     return float(value), sw_sum

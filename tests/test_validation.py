@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from skweights import MLPClassifier, MLPRegressor
+from skweights.exceptions import DivergenceError
 from skweights.optimizers import LBFGS, SGD, Adam
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -293,14 +294,15 @@ def test_failed_partial_fit_leaves_model_unchanged(optimizer, make_bad):
         assert_array_equal(a, b)
 
 
-def test_diverging_partial_fit_raises_and_leaves_model_unchanged():
+def test_diverging_partial_fit_goes_back_to_where_it_began():
     est = _partial_fitted_classifier("sgd")
     before = _snapshot(est)
     proba = est.predict_proba(X_IRIS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.raises(ValueError, match="non-finite"):
+        with pytest.raises(DivergenceError, match="non-finite"):
             est.partial_fit(_huge(X_IRIS[:100]), Y_IRIS[:100])
+    before["n_iter_"] = 0  # epochs the failed call completed
     _assert_same_state(_snapshot(est), before)
     assert_array_equal(est.predict_proba(X_IRIS), proba)
 
@@ -347,24 +349,27 @@ def test_failed_fit_keeps_the_fitted_model(cls, bad):
     ],
     ids=["classifier_huge_x", "regressor_huge_learning_rate"],
 )
-def test_diverging_fit_raises_and_keeps_previous_weights(cls, X, y, params):
+def test_diverging_fit_keeps_the_last_finite_epoch(cls, X, y, params):
     est = _small(cls, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.raises(ValueError, match="non-finite"):
+        with pytest.raises(DivergenceError, match="non-finite.*last completed epoch"):
             est.fit(X, y)
-    _assert_unfitted(est, X)
-
+    # fitted, finite, and its records end at the last completed epoch
+    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
+    assert len(est.loss_curve_) == len(est.history_) == est.n_iter_
     X_ok, y_ok = _data(cls)
+    with np.errstate(over="ignore", invalid="ignore"):  # the weights are huge
+        assert est.predict(X_ok[:, : X.shape[1]]).shape[0] == X_ok.shape[0]
+
     est = _small(cls).fit(X_ok, y_ok)
-    before = _snapshot(est)
-    pred = est.predict(X_ok)
-    est.set_params(**params)
-    for warm_start in [False, True]:
-        est.set_params(warm_start=warm_start)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            with pytest.raises(ValueError, match="non-finite"):
-                est.fit(X[:, : X_ok.shape[1]], y)
-        _assert_same_state(_snapshot(est), before)
-        assert_array_equal(est.predict(X_ok), pred)
+    n_before = len(est.loss_curve_)
+    est.set_params(**params, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(DivergenceError, match=r"epoch \d+:.*non-finite"):
+            est.fit(X[:, : X_ok.shape[1]], y)
+    # a warm start keeps what it completed: records and weights agree
+    assert len(est.loss_curve_) == n_before + est.n_iter_
+    assert len(est.history_) == len(est.loss_curve_)
+    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)

@@ -54,6 +54,7 @@ from ._basic import (
     TruncatedNormal,
     Zeros,
 )
+from ._pretrained import Pretrained, as_pretrained  # noqa: F401 - used by the estimators
 from ._structured import Identity, Orthogonal, Sparse
 from ._variance import (
     GlorotNormal,
@@ -70,6 +71,7 @@ from ._variance import (
 )
 
 __all__ = [
+    "Pretrained",
     "Initializer",
     "Zeros",
     "Ones",

@@ -8,36 +8,31 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, is_classifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, gen_batches, shuffle
-from sklearn.utils.validation import validate_data
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import activations as _activations
 from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import optimizers as _optimizers
 from .. import penalties as _penalties
+from .._history import History
 from .._network import Workspace, is_packed, loss_and_gradients, pack, predict
 from .._sklearn_private import (
+    HasMethods,
     Interval,
     Options,
     StrOptions,
     _check_sample_weight,
 )
-
-try:  # installed with scikit-learn, which requires it; not a dependency of ours
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover
-    threadpool_limits = None
-
-#: batch_size * largest fan_in * fan_out at or below which training uses one BLAS
-#: thread (digits at 200 x 64 x 100 is 1.3e6; the 256 x 256 x 512 layer is 3.4e7)
-SMALL_GEMM = 1 << 22
+from ..exceptions import DivergenceError
+from ..io._weights import Weights
+from ._full_batch import FullBatchMixin
+from ._stochastic import StochasticMixin
 
 
-class BaseMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseMLP(StochasticMixin, FullBatchMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
     _parameter_constraints: dict = {
@@ -74,11 +69,21 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "init": [str, type, list, tuple, _initializers.Initializer],
+        "init": [
+            str,
+            type,
+            list,
+            tuple,
+            _initializers.Initializer,
+            _initializers.Pretrained,
+            Weights,
+            HasMethods(["predict", "get_params"]),
+        ],
         "bias_init": [str, type, list, tuple, _initializers.Initializer],
         "penalty": [str, _penalties.Penalty, None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "constraint": [str, list, tuple, _constraints.Constraint, None],
+        "frozen_layers": [Integral, list, tuple, None],
     }
 
     @abstractmethod
@@ -182,6 +187,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         saved = dict(self.__dict__) if first_pass else copy.deepcopy(self.__dict__)
         try:
             return self._fit_unsafe(X, y, sample_weight, incremental, first_pass)
+        except DivergenceError:
+            raise  # the estimator was rolled back to its last finite epoch
         except Exception:
             self.__dict__.clear()
             self.__dict__.update(saved)
@@ -226,7 +233,13 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self.optimizer_ = optimizer
         self.penalty_ = penalty
         constraints = self._resolve_constraints(len(layer_units) - 1)
-        ctx = dict(hidden=hidden, loss=self._loss(), penalty=penalty, alpha=self.alpha)
+        ctx = dict(
+            hidden=hidden,
+            loss=self._loss(),
+            penalty=penalty,
+            alpha=self.alpha,
+            trainable=self._trainable_layers(),
+        )
         if optimizer.stochastic:
             self._fit_stochastic(
                 X, y, sample_weight, optimizer, ctx, constraints, incremental
@@ -249,23 +262,31 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self.n_layers_ = len(layer_units)
         self.out_activation_ = self._loss().output_activation
         n = len(layer_units) - 1
-        inits = self._resolve_layer_inits(self.init, n, "init")
         bias_inits = self._resolve_layer_inits(self.bias_init, n, "bias_init")
         act = self._hidden_activation_name()
-        self.coefs_, self.intercepts_ = [], []
-        for i in range(n):
-            fans = (layer_units[i], layer_units[i + 1])
-            W = inits[i](fans, self._random_state, dtype, fans=fans, activation=act)
-            b = bias_inits[i](
-                (fans[1],), self._random_state, dtype, fans=fans, activation=act
+        pretrained = _initializers.as_pretrained(self.init)
+        if pretrained is not None:
+            self.coefs_, self.intercepts_ = pretrained.build(
+                layer_units, self._random_state, dtype, act, bias_inits
             )
-            self.coefs_.append(W)
-            self.intercepts_.append(b)
+        else:
+            inits = self._resolve_layer_inits(self.init, n, "init")
+            self.coefs_, self.intercepts_ = [], []
+            for i in range(n):
+                fans = (layer_units[i], layer_units[i + 1])
+                W = inits[i](fans, self._random_state, dtype, fans=fans, activation=act)
+                b = bias_inits[i](
+                    (fans[1],), self._random_state, dtype, fans=fans, activation=act
+                )
+                self.coefs_.append(W)
+                self.intercepts_.append(b)
         self._warn_symmetric()
         self._best_coefs = [c.copy() for c in self.coefs_]
         self._best_intercepts = [b.copy() for b in self.intercepts_]
         self._optimizer_state = None
         self.loss_curve_ = []
+        self.history_ = History(n)
+        self._gradient_warnings = set()
         self._no_improvement_count = 0
         if self.early_stopping:
             self.validation_scores_ = []
@@ -335,295 +356,6 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             **ctx,
         )
 
-    def _fit_stochastic(
-        self, X, y, sample_weight, optimizer, ctx, constraints, incremental
-    ):
-        # The optimizer sees two flat arrays, all weights and all intercepts, whose
-        # views are coefs_ and intercepts_: one update, one penalty and one
-        # proximal step per batch instead of one per layer.
-        packed = self._packed_parameters()
-        params = list(packed)
-        if not incremental or getattr(self, "_optimizer_state", None) is None:
-            self._optimizer_state = optimizer.init(params, [False, True])
-            self._schedule_epoch = 0  # epochs the schedule has seen, across calls
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        early_stopping = self.early_stopping
-        if early_stopping:
-            X, X_val, y, y_val, sample_weight, sw_val = self._split_validation(
-                X, y, sample_weight
-            )
-        else:
-            X_val = y_val = sw_val = None
-        n_samples = X.shape[0]
-        sample_idx = np.arange(n_samples, dtype=int)
-        if self.batch_size == "auto":
-            batch_size = min(200, n_samples)
-        else:
-            if self.batch_size > n_samples:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than sample size. It is "
-                    "going to be clipped",
-                    stacklevel=4,
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_samples))
-        penalty, alpha = ctx["penalty"], ctx["alpha"]
-        prox = []  # indices into params of the arrays with an L1 part
-        if alpha > 0 and penalty.l1 > 0:
-            prox = [0, 1] if penalty.penalize_intercepts else [0]
-        constrained = [
-            (W, c)
-            for W, c in zip(self.coefs_, constraints, strict=True)
-            if c is not None
-        ]
-        state = self._optimizer_state
-        workspace = self._workspace(X.shape[1], batch_size)
-        grads = [workspace.grad_w, workspace.grad_b]
-        # Small products run faster on one BLAS thread than split across several
-        # (measured: digits 4.9 against 5.1 ms/epoch, 8x64 layers at batch 32 0.43
-        # against 0.49 s/epoch); restored when the epochs end, however they end.
-        largest = batch_size * max(W.size for W in self.coefs_)
-        limiter = (
-            threadpool_limits(1, user_api="blas")
-            if threadpool_limits and largest <= SMALL_GEMM and isinstance(X, np.ndarray)
-            else None
-        )
-        try:
-            self.n_iter_ = 0
-            for _ in range(self.max_iter):
-                if self.shuffle:
-                    sample_idx = shuffle(sample_idx, random_state=self._random_state)
-                accumulated_loss = 0.0
-                for batch in gen_batches(n_samples, batch_size):
-                    if self.shuffle:
-                        idx = sample_idx[batch]
-                        X_batch = workspace.gather(X, idx)
-                    else:
-                        idx = batch
-                        X_batch = X[batch]
-                    sw = None if sample_weight is None else sample_weight[idx]
-                    batch_loss, sw_sum = self._objective(
-                        X_batch, y[idx], sw, ctx, workspace, packed
-                    )
-                    accumulated_loss += batch_loss * (batch.stop - batch.start)
-                    state = optimizer.update(params, grads, state)
-                    for i in prox:
-                        step = optimizer.step_size(state, i)
-                        penalty.prox(params[i], step * (alpha / sw_sum))
-                    for W, constraint in constrained:
-                        constraint(W)
-                    self._optimizer_state = state
-                self.n_iter_ += 1
-                self._schedule_epoch += 1
-                self.loss_ = accumulated_loss / n_samples
-                self.t_ += n_samples
-                # Schedules count sample weight, so that a weight of k is k copies.
-                self._weight_seen += (
-                    n_samples if sample_weight is None else float(sample_weight.sum())
-                )
-                self.loss_curve_.append(self.loss_)
-                if self.verbose:
-                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
-                self._update_no_improvement_count(early_stopping, X_val, y_val, sw_val)
-                state = optimizer.end_epoch(
-                    state,
-                    n_samples_seen=self._weight_seen,
-                    epoch=self._schedule_epoch,
-                    loss=self.loss_,
-                )
-                self._optimizer_state = state
-                if self._no_improvement_count > self.n_iter_no_change:
-                    what = "Validation score" if early_stopping else "Training loss"
-                    msg = (
-                        f"{what} did not improve more than tol={self.tol:f} for "
-                        f"{self.n_iter_no_change} consecutive epochs."
-                    )
-                    state, stop = optimizer.on_plateau(state)
-                    self._optimizer_state = state
-                    if stop:
-                        if self.verbose:
-                            print(msg + " Stopping.")
-                        break
-                    if self.verbose:
-                        print(msg + f" Setting learning rate to {state.lr:f}")
-                    self._no_improvement_count = 0
-                if incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=4,
-                    )
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=4)
-        finally:
-            if limiter is not None:
-                limiter.restore_original_limits()
-        if early_stopping:
-            self.coefs_ = [c.copy() for c in self._best_coefs]
-            self.intercepts_ = [b.copy() for b in self._best_intercepts]
-
-    def _split_validation(self, X, y, sample_weight):
-        stratify = None
-        if is_classifier(self) and self.out_activation_ == "softmax":
-            stratify = y.argmax(axis=1)
-        elif is_classifier(self) and self.n_outputs_ == 1:
-            stratify = y.ravel()
-        arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
-        split = train_test_split(
-            *arrays,
-            random_state=self._random_state,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        X_train, X_val, y_train, y_val = split[:4]
-        sw_train, sw_val = (None, None) if sample_weight is None else split[4:]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' or "
-                "the size of your dataset."
-            )
-        return X_train, X_val, y_train, self._decode_y(y_val), sw_train, sw_val
-
-    def _decode_y(self, y):
-        return y
-
-    def _update_no_improvement_count(self, early_stopping, X, y, sample_weight):
-        if early_stopping:
-            score = self._score(X, y, sample_weight)
-            self.validation_scores_.append(score)
-            if self.verbose:
-                print(f"Validation score: {score:f}")
-            if score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_coefs = [c.copy() for c in self.coefs_]
-                self._best_intercepts = [b.copy() for b in self.intercepts_]
-        else:
-            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if self.loss_curve_[-1] < self.best_loss_:
-                self.best_loss_ = self.loss_curve_[-1]
-
-    def _fit_full_batch(self, X, y, sample_weight, optimizer, ctx, constraints):
-        """L-BFGS over one vector: the weights, then the intercepts (scikit-learn's
-        layout). An L1 part is handled exactly by splitting the penalized entries
-        as ``P - N`` with ``P, N >= 0``; ``NonNeg`` constraints become bounds."""
-        dtype = self.coefs_[0].dtype
-        shapes = [c.shape for c in self.coefs_] + [b.shape for b in self.intercepts_]
-        sizes = [int(np.prod(shape)) for shape in shapes]
-        n = len(self.coefs_)
-        n_w = sum(sizes[:n])
-        penalty, alpha = ctx["penalty"], ctx["alpha"]
-        l1 = penalty.l1 * alpha if alpha > 0 else 0.0
-        split = (n_w + (sum(sizes[n:]) if penalty.penalize_intercepts else 0)) * (
-            l1 > 0
-        )
-        lower = np.full(sum(sizes), -np.inf)
-        start = 0
-        for constraint, size in zip(constraints, sizes[:n], strict=True):
-            if constraint is not None:
-                if constraint.bounds is None:
-                    raise ValueError(
-                        f"constraint={constraint!r} is a projection after each "
-                        "step and L-BFGS takes no separate steps; use a stochastic "
-                        "optimizer, or NonNeg (which L-BFGS enforces as bounds)."
-                    )
-                lower[start : start + size] = constraint.bounds[0]
-            start += size
-        workspace = self._workspace(X.shape[1], X.shape[0])
-
-        def set_params(theta):
-            arrays, start = [], 0
-            for shape, size in zip(shapes, sizes, strict=True):
-                arrays.append(theta[start : start + size].reshape(shape).astype(dtype))
-                start += size
-            self.coefs_, self.intercepts_ = arrays[:n], arrays[n:]
-
-        def to_theta(x):
-            if not split:
-                return x
-            return np.concatenate([x[:split] - x[split : 2 * split], x[2 * split :]])
-
-        last = {}
-
-        def fun(x):
-            theta = to_theta(x)
-            set_params(theta)
-            value, sw_sum = self._objective(X, y, sample_weight, ctx, workspace)
-            grad = np.concatenate(
-                [workspace.grad_w, workspace.grad_b], dtype=np.float64
-            )
-            if split:
-                # With theta = P - N the L1 part is linear in (P, N).
-                pos, neg = x[:split], x[split : 2 * split]
-                value += (
-                    l1
-                    * float((pos + neg).sum() - np.abs(theta[:split]).sum())
-                    / (sw_sum)
-                )
-                g = grad[:split]
-                grad = np.concatenate([g + l1 / sw_sum, -g + l1 / sw_sum, grad[split:]])
-            last["loss"] = value
-            return value, grad
-
-        theta0 = np.concatenate(
-            [a.ravel() for a in self.coefs_ + self.intercepts_]
-        ).astype(np.float64)
-        theta0 = np.maximum(theta0, lower)
-        nonneg = lower == 0
-        if split:
-            x0 = np.concatenate(
-                [np.maximum(theta0[:split], 0), np.maximum(-theta0[:split], 0)]
-                + [theta0[split:]]
-            )
-            bounds = (
-                [(0, None)] * split
-                + [(0, 0) if nn else (0, None) for nn in nonneg[:split]]
-                + [(0, None) if nn else (None, None) for nn in nonneg[split:]]
-            )
-        else:
-            x0 = theta0
-            bounds = (
-                [(0, None) if nn else (None, None) for nn in nonneg]
-                if nonneg.any()
-                else None
-            )
-
-        def callback(xk):
-            callback.it += 1
-            if self.verbose:
-                print(f"Iteration {callback.it}, loss = {last['loss']:.8f}")
-
-        callback.it = 0
-        res = optimizer.minimize(
-            fun,
-            x0,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            bounds=bounds,
-            callback=callback,
-        )
-        self.n_iter_ = min(res.n_iter, self.max_iter)
-        if res.status != 0:
-            warnings.warn(
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status={res.status}): {res.message}. Increase the number of "
-                "iterations (max_iter) or scale the data.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
-        set_params(to_theta(res.x))
-        self.loss_ = res.fun
-
     # ------------------------------------------------------------------ predicting
     def _forward(self, X, check_input=True):
         if check_input:
@@ -642,11 +374,85 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self._loss().output(),
         )
 
-    def _score_with_function(self, X, y, sample_weight, score_function):
-        y_pred = self._predict(X, check_input=False)
+    def hidden_activations(self, X, layer=-1):
+        """The output of a hidden layer for ``X``: learned features.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        layer : int or "all", default=-1
+            Index of the hidden layer, 0 for the first and -1 for the last (the
+            input of the output layer); ``"all"`` returns every hidden layer.
+
+        Returns
+        -------
+        activations : ndarray of shape (n_samples, hidden_layer_sizes[layer])
+            After the hidden activation function; a list of them for ``"all"``.
+            Pushed through the output layer (``A @ coefs_[-1] +
+            intercepts_[-1]`` and the output activation), the last one gives
+            what ``predict_proba`` (``predict`` for a regressor) returns.
+
+        Notes
+        -----
+        A method, not ``transform``: the estimators are not transformers, so a
+        pipeline step cannot use them as one by accident. Wrap this method in
+        :class:`~sklearn.preprocessing.FunctionTransformer` to use the features
+        in a pipeline.
+        """
+        check_is_fitted(self)
+        n_hidden = len(self.coefs_) - 1
+        if n_hidden == 0:
+            raise ValueError("The network has no hidden layer.")
+        if isinstance(layer, str) and layer == "all":
+            wanted = n_hidden - 1
+        elif isinstance(layer, (Integral, np.integer)) and not isinstance(layer, bool):
+            if not -n_hidden <= layer < n_hidden:
+                raise ValueError(
+                    f"layer={layer} is out of range: the network has {n_hidden} "
+                    f"hidden layer(s); use an index in [{-n_hidden}, {n_hidden - 1}] "
+                    "or 'all'."
+                )
+            wanted = int(layer) % n_hidden
+        else:
+            raise ValueError(f"layer must be an int or 'all'; got {layer!r}.")
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        hidden = self._resolve_hidden_activation()
+        outputs, A = [], X
+        for W, b in zip(self.coefs_[: wanted + 1], self.intercepts_, strict=False):
+            A = A @ W
+            A += b
+            A = hidden.forward(A)
+            outputs.append(A)
+        return outputs if isinstance(layer, str) else outputs[wanted]
+
+    def to_sklearn(self):
+        """The same fitted network as a scikit-learn MLP that predicts identically.
+
+        See :func:`skweights.io.to_sklearn`; the hidden activation must be one
+        scikit-learn has (identity, logistic, tanh, relu).
+        """
+        from ..io import to_sklearn  # noqa: PLC0415 - io reads estimators
+
+        return to_sklearn(self)
+
+    def _score_output(self, output, y, sample_weight=None):
+        """``score`` from the network's output on X (NaN if it is not finite)."""
+        y_pred = self._prediction(output)
         if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
             return np.nan
-        return score_function(y, y_pred, sample_weight=sample_weight)
+        return self._score_function(y, y_pred, sample_weight=sample_weight)
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_output(self._forward(X, check_input=False), y, sample_weight)
+
+    def _predict(self, X, check_input=True):
+        return self._prediction(self._forward(X, check_input=check_input))
 
     def _check_stochastic(self):
         """``partial_fit`` exists only for stochastic optimizers."""

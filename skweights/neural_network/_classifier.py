@@ -79,6 +79,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         penalty="l2",
         l1_ratio=0.15,
         constraint=None,
+        frozen_layers=None,
         solver=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -109,6 +110,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.constraint = constraint
+        self.frozen_layers = frozen_layers
         self.solver = solver
 
     def _loss(self):
@@ -226,14 +228,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         check_is_fitted(self)
         return self._predict(X)
 
-    def _predict(self, X, check_input=True):
-        y_pred = self._forward(X, check_input=check_input)
-        if self.n_outputs_ == 1:
-            y_pred = y_pred.ravel()
-        return self._label_binarizer.inverse_transform(y_pred)
+    _score_function = staticmethod(accuracy_score)
 
-    def _score(self, X, y, sample_weight=None):
-        return self._score_with_function(X, y, sample_weight, accuracy_score)
+    def _prediction(self, output):
+        if self.n_outputs_ == 1:
+            output = output.ravel()
+        return self._label_binarizer.inverse_transform(output)
 
     def predict_proba(self, X):
         """Probability estimates.

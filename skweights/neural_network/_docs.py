@@ -83,12 +83,16 @@ n_iter_no_change : int, default=10
 max_fun : int, default=15000
     Maximum number of loss evaluations of L-BFGS.
 
-init : str, Initializer or list, default="sklearn"
+init : str, Initializer, list, Pretrained, Weights or fitted MLP, default="sklearn"
     Weight initializer: a name from :data:`skweights.initializers.INITIALIZERS`
     (``"glorot_uniform"``, ``"he_normal"``, ``"orthogonal"``, ``"zeros"``, ...), an
     Initializer object, or a list with one entry per layer of weights (hidden
     layers then output layer). ``"sklearn"`` is scikit-learn's own scheme and gives
-    the same weights for the same ``random_state``.
+    the same weights for the same ``random_state``. To start from learned weights
+    (transfer learning), pass :class:`~skweights.initializers.Pretrained` (a
+    fitted model, a weights file or arrays; all layers or the bottom ones, with a
+    new head), or directly a :class:`~skweights.io.Weights` or a fitted skweights
+    or scikit-learn MLP, which mean ``Pretrained(that)``.
 
 bias_init : str, Initializer or list, default="sklearn"
     Intercept initializer, same forms as ``init``. ``"sklearn"`` draws intercepts
@@ -108,6 +112,14 @@ constraint : str, Constraint, list or None, default=None
     intercepts, not at initialization): ``"max_norm"``, ``"unit_norm"``,
     ``"non_neg"``, ``"min_max_norm"``, an object from :mod:`skweights.constraints`,
     or one per layer of weights. L-BFGS supports only ``"non_neg"``, as bounds.
+
+frozen_layers : int, list of int or None, default=None
+    Layers of weights (with their intercepts) that ``fit`` and ``partial_fit``
+    keep exactly as they are, whatever the optimizer, penalty or constraint. An
+    int ``k`` freezes the bottom ``k`` layers (``layers[:k]``: ``-1`` trains only
+    the output layer, ``-2`` the top two); a list names layers by index, 0 being
+    the first hidden layer and ``-1`` the output layer. Gradients do not flow
+    below the lowest trainable layer, so fine-tuning a head is cheap.
 
 solver : str, Optimizer or None, default=None
     Alias of ``optimizer`` so that code written for scikit-learn runs unchanged;
@@ -158,6 +170,14 @@ n_outputs_ : int
 
 out_activation_ : str
     Name of the output activation.
+
+history_ : History
+    The training record, one row per epoch (L-BFGS: per iteration), appended
+    across ``partial_fit`` calls and warm starts: training and validation loss,
+    validation score, learning rate, time, and per layer the weight norm, the
+    gradient norm and the update-to-weight ratio. ``history_["grad_norm"]`` is an
+    array of shape ``(n_epochs, n_layers)``; ``history_.to_frame()`` a pandas
+    DataFrame. See :class:`skweights.inspection.History`.
 
 optimizer_ : Optimizer
     The optimizer the last fit used, resolved from ``optimizer`` and the flat

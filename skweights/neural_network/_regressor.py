@@ -85,6 +85,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         penalty="l2",
         l1_ratio=0.15,
         constraint=None,
+        frozen_layers=None,
         solver=None,
     ):
         self.loss = loss
@@ -116,6 +117,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.constraint = constraint
+        self.frozen_layers = frozen_layers
         self.solver = solver
 
     def _loss(self):
@@ -190,14 +192,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         check_is_fitted(self)
         return self._predict(X)
 
-    def _predict(self, X, check_input=True):
-        y_pred = self._forward(X, check_input=check_input)
-        if y_pred.shape[1] == 1:
-            return y_pred.ravel()
-        return y_pred
+    _score_function = staticmethod(r2_score)
 
-    def _score(self, X, y, sample_weight=None):
-        return self._score_with_function(X, y, sample_weight, r2_score)
+    def _prediction(self, output):
+        return output.ravel() if output.shape[1] == 1 else output
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
