@@ -28,11 +28,18 @@ from .._sklearn_private import (
 )
 from ..exceptions import DivergenceError
 from ..io._weights import Weights
+from ._callbacks import CallbackSupportMixin, FitTasks
 from ._full_batch import FullBatchMixin
 from ._stochastic import StochasticMixin
 
 
-class BaseMLP(StochasticMixin, FullBatchMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseMLP(
+    CallbackSupportMixin,
+    StochasticMixin,
+    FullBatchMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
+):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
     _parameter_constraints: dict = {
@@ -184,17 +191,23 @@ class BaseMLP(StochasticMixin, FullBatchMixin, BaseEstimator, metaclass=ABCMeta)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
+        # Opened before the state is saved, so that a restore keeps the callback
+        # context that with_callbacks tears down.
+        tasks = FitTasks(self, X, y, sample_weight, 1 if incremental else self.max_iter)
         saved = dict(self.__dict__) if first_pass else copy.deepcopy(self.__dict__)
         try:
-            return self._fit_unsafe(X, y, sample_weight, incremental, first_pass)
+            self._fit_unsafe(X, y, sample_weight, incremental, first_pass, tasks)
+            tasks.end()
+            return self
         except DivergenceError:
+            tasks.end()
             raise  # the estimator was rolled back to its last finite epoch
         except Exception:
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
 
-    def _fit_unsafe(self, X, y, sample_weight, incremental, first_pass):
+    def _fit_unsafe(self, X, y, sample_weight, incremental, first_pass, tasks):
         hidden_layer_sizes = self._hidden_layer_sizes()
         optimizer = self._resolve_optimizer()
         if incremental and not optimizer.stochastic:
@@ -242,10 +255,12 @@ class BaseMLP(StochasticMixin, FullBatchMixin, BaseEstimator, metaclass=ABCMeta)
         )
         if optimizer.stochastic:
             self._fit_stochastic(
-                X, y, sample_weight, optimizer, ctx, constraints, incremental
+                X, y, sample_weight, optimizer, ctx, constraints, incremental, tasks
             )
         else:
-            self._fit_full_batch(X, y, sample_weight, optimizer, ctx, constraints)
+            self._fit_full_batch(
+                X, y, sample_weight, optimizer, ctx, constraints, tasks
+            )
         if not all(np.isfinite(w).all() for w in (*self.coefs_, *self.intercepts_)):
             raise ValueError(
                 "The optimizer produced non-finite weights. The input data may "

@@ -14,7 +14,7 @@ from ..exceptions import TrainingInterruptedWarning
 class FullBatchMixin:
     """L-BFGS over the trainable layers, for BaseMLP."""
 
-    def _fit_full_batch(self, X, y, sample_weight, optimizer, ctx, constraints):
+    def _fit_full_batch(self, X, y, sample_weight, optimizer, ctx, constraints, tasks):
         """L-BFGS over one vector: the weights, then the intercepts (scikit-learn's
         layout). An L1 part is handled exactly by splitting the penalized entries
         as ``P - N`` with ``P, N >= 0``; ``NonNeg`` constraints become bounds."""
@@ -143,6 +143,10 @@ class FullBatchMixin:
                 update_ratio=update_ratio,
             )
             previous.update(theta=theta, time=now)
+            # One callback task per iteration, begun and ended here: scipy gives no
+            # hook at an iteration's start. A request to stop is not honoured.
+            tasks.begin_epoch()
+            tasks.end_epoch()
             if self.verbose:
                 print(f"Iteration {callback.it}, loss = {last['loss']:.8f}")
 

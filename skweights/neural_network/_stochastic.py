@@ -32,7 +32,7 @@ class StochasticMixin:
     """Epochs of minibatches, early stopping and frozen layers, for BaseMLP."""
 
     def _fit_stochastic(
-        self, X, y, sample_weight, optimizer, ctx, constraints, incremental
+        self, X, y, sample_weight, optimizer, ctx, constraints, incremental, tasks
     ):
         # The optimizer sees two flat arrays, all weights and all intercepts, whose
         # views are coefs_ and intercepts_: one update, one penalty and one
@@ -101,6 +101,7 @@ class StochasticMixin:
                 # interrupted: the weights, optimizer state, generator and records
                 # at the end of the last completed epoch.
                 checkpoint = self._checkpoint(packed)
+                tasks.begin_epoch()
                 started = time.perf_counter()
                 if self.shuffle:
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
@@ -169,6 +170,10 @@ class StochasticMixin:
                     loss=self.loss_,
                 )
                 self._optimizer_state = state
+                if tasks.end_epoch():
+                    if self.verbose:
+                        print("A callback asked to stop.")
+                    break
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = "Validation score" if val else "Training loss"
                     msg = (
@@ -197,6 +202,7 @@ class StochasticMixin:
             if checkpoint is None:
                 raise
             self._restore(checkpoint, packed)
+            tasks.abandon_epoch()
             warnings.warn(
                 f"Training interrupted after {self.n_iter_} completed epoch(s) "
                 f"(n_iter_={self.n_iter_}); the weights and optimizer state of the "
@@ -207,6 +213,7 @@ class StochasticMixin:
             )
         except _Diverged as exc:
             self._restore(checkpoint, packed)
+            tasks.abandon_epoch()
             self._end_early_stopping(val)
             raise DivergenceError(
                 f"Training diverged in epoch {self.n_iter_ + 1}: {exc}. The "

@@ -1,0 +1,212 @@
+"""history_, the gradient monitor, and hidden_activations."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits, make_regression
+from sklearn.exceptions import NotFittedError
+
+from skweights import MLPClassifier, MLPRegressor, optimizers
+from skweights._history import History
+from skweights.exceptions import GradientWarning
+from skweights.initializers import RandomNormal
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def manual_gradient(X, y, coefs, intercepts, alpha):
+    """Squared-error gradient of a one-hidden-layer tanh network, by hand."""
+    n = X.shape[0]
+    H = np.tanh(X @ coefs[0] + intercepts[0])
+    out = H @ coefs[1] + intercepts[1]
+    delta2 = out - y.reshape(-1, 1)
+    g1 = H.T @ delta2
+    delta1 = (delta2 @ coefs[1].T) * (1 - H**2)
+    g0 = X.T @ delta1
+    return [(g0 + alpha * coefs[0]) / n, (g1 + alpha * coefs[1]) / n]
+
+
+def test_history_matches_values_recomputed_by_hand():
+    X, y = make_regression(40, 3, noise=1.0, random_state=0)
+    X, y = X / 3, y / 100
+    lr, alpha = 0.05, 0.1
+    model = MLPRegressor(
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        optimizer=optimizers.SGD(learning_rate=lr, momentum=0.0),
+        alpha=alpha,
+        batch_size=40,  # one batch per epoch: the epoch's gradient is one gradient
+        shuffle=False,
+        random_state=0,
+    )
+    for epoch in range(3):
+        if epoch:
+            before = [c.copy() for c in model.coefs_]
+            b_before = [b.copy() for b in model.intercepts_]
+        model.partial_fit(X, y)
+        if not epoch:
+            continue
+        h = model.history_
+        grads = manual_gradient(X, y, before, b_before, alpha)
+        assert_allclose(h["grad_norm"][-1], [np.linalg.norm(g) for g in grads])
+        assert_allclose(h["weight_norm"][-1], [np.linalg.norm(c) for c in model.coefs_])
+        assert_allclose(
+            h["update_ratio"][-1],
+            [
+                np.linalg.norm(c - b) / np.linalg.norm(b)
+                for c, b in zip(model.coefs_, before, strict=True)
+            ],
+        )
+        # plain SGD: the step is exactly lr times the gradient
+        for c, b, g in zip(model.coefs_, before, grads, strict=True):
+            assert_allclose(c, b - lr * g)
+    h = model.history_
+    assert len(h) == 3
+    assert_array_equal(h["epoch"], [1, 2, 3])
+    assert_array_equal(h["loss"], model.loss_curve_)
+    assert_array_equal(h["learning_rate"], [lr] * 3)
+    assert np.isnan(h["val_loss"]).all() and np.isnan(h["val_score"]).all()
+    assert (h["time"] > 0).all()
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16, y
+
+
+def test_validation_columns_and_records(digits):
+    X, y = digits
+    model = MLPClassifier(
+        (16,), early_stopping=True, max_iter=8, random_state=0, n_iter_no_change=100
+    ).fit(X[:600], y[:600])
+    h = model.history_
+    assert len(h) == model.n_iter_ == 8
+    assert_array_equal(h["val_score"], model.validation_scores_)
+    # a log-loss on ten classes: positive, and below chance once the model learns
+    assert (h["val_loss"] > 0).all() and h["val_loss"][-1] < np.log(10)
+    assert h["val_loss"][-1] < h["val_loss"][0]
+    assert h["grad_norm"].shape == h["weight_norm"].shape == (8, 2)
+    assert_array_equal(h["grad_norm_1"], h["grad_norm"][:, 1])
+    columns = h.to_dict()
+    assert set(columns) >= {"loss", "val_loss", "grad_norm_0", "update_ratio_1"}
+    assert len(columns["weight_norm_0"]) == 8
+
+
+def test_history_accumulates_and_restarts(digits):
+    X, y = digits
+    model = MLPClassifier((8,), max_iter=3, random_state=0, warm_start=True)
+    model.fit(X[:300], y[:300]).fit(X[:300], y[:300])
+    assert_array_equal(model.history_["epoch"], np.arange(1, 7))
+    model.set_params(warm_start=False).fit(X[:300], y[:300])
+    assert len(model.history_) == 3
+
+
+def test_lbfgs_records_every_iteration(digits):
+    X, y = digits
+    model = MLPClassifier((8,), optimizer="lbfgs", max_iter=15, random_state=0)
+    model.fit(X[:300], y[:300])
+    h = model.history_
+    assert len(h) == model.n_iter_
+    assert np.all(np.diff(h["loss"]) <= 1e-12)  # L-BFGS-B accepts descent steps
+    assert_allclose(h["weight_norm"][-1], [np.linalg.norm(c) for c in model.coefs_])
+    assert np.isnan(h["learning_rate"]).all()
+
+
+def test_frozen_layers_record_no_gradient(digits):
+    X, y = digits
+    source = MLPClassifier((8, 8), max_iter=3, random_state=0).fit(X[:200], y[:200])
+    model = MLPClassifier((8, 8), init=source, frozen_layers=1, max_iter=3)
+    model.fit(X[:200], y[:200])
+    h = model.history_
+    assert (h["grad_norm_0"] == 0).all() and (h["update_ratio_0"] == 0).all()
+    assert (h["grad_norm_1"] > 0).all()
+
+
+def test_history_errors_and_frame():
+    h = History(2)
+    h.append(epoch=1, loss=0.5, grad_norm=[1.0, 2.0])
+    with pytest.raises(KeyError, match="not a History column"):
+        h["gradnorm"]
+    with pytest.raises(KeyError, match="Unknown History columns"):
+        h.append(epochs=2)
+    assert np.isnan(h["weight_norm"]).all()
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            h.to_frame()
+    else:
+        frame = h.to_frame()
+        assert list(frame.index) == [1.0] and frame["grad_norm_1"].iloc[0] == 2.0
+
+
+# ------------------------------------------------------------ gradient monitor
+def deep(init, **params):
+    return MLPClassifier((32,) * 6, init=init, max_iter=2, random_state=0, **params)
+
+
+def test_vanishing_gradients_are_named(digits):
+    X, y = digits
+    with pytest.warns(
+        GradientWarning, match=r"Vanishing gradients in epoch 1.*layer\(s\) 0, 1, 2"
+    ) as record:
+        deep(RandomNormal(stddev=0.01)).fit(X[:500], y[:500])
+    # once per fit, not once per epoch
+    assert sum(issubclass(r.category, GradientWarning) for r in record) == 1
+
+
+def test_well_initialized_deep_net_does_not_warn(digits):
+    X, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GradientWarning)
+        deep("he_uniform").fit(X[:500], y[:500])
+        deep("glorot_uniform", activation="tanh").fit(X[:500], y[:500])
+
+
+def test_partial_fit_warns_once(digits):
+    X, y = digits
+    model = deep(RandomNormal(stddev=0.01))
+    with pytest.warns(GradientWarning):
+        model.partial_fit(X[:300], y[:300], classes=np.arange(10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GradientWarning)
+        model.partial_fit(X[:300], y[:300])
+
+
+# ---------------------------------------------------------- hidden activations
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "elu"])
+def test_last_hidden_layer_reproduces_predictions(digits, activation):
+    X, y = digits
+    clf = MLPClassifier((16, 8), activation=activation, max_iter=5, random_state=0)
+    clf.fit(X[:300], y[:300])
+    A = clf.hidden_activations(X[300:400])
+    logits = A @ clf.coefs_[-1] + clf.intercepts_[-1]
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    assert_allclose(proba, clf.predict_proba(X[300:400]), rtol=1e-12)
+    layers = clf.hidden_activations(X[300:400], layer="all")
+    assert [a.shape for a in layers] == [(100, 16), (100, 8)]
+    assert_array_equal(layers[1], A)
+    assert_array_equal(clf.hidden_activations(X[300:400], layer=0), layers[0])
+
+
+def test_regressor_hidden_activations_and_errors():
+    X, y = make_regression(60, 4, random_state=0)
+    reg = MLPRegressor(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    with pytest.raises(NotFittedError):
+        reg.hidden_activations(X)
+    reg.fit(X, y)
+    A = reg.hidden_activations(X)
+    assert_allclose(A @ reg.coefs_[1][:, 0] + reg.intercepts_[1][0], reg.predict(X))
+    with pytest.raises(ValueError, match=r"out of range.*\[-1, 0\]"):
+        reg.hidden_activations(X, layer=1)
+    with pytest.raises(ValueError, match="layer must be"):
+        reg.hidden_activations(X, layer="last")
+    with pytest.raises(ValueError, match="features"):
+        reg.hidden_activations(X[:, :3])
+    X_before = X.copy()
+    reg.hidden_activations(X)
+    assert_array_equal(X, X_before)
