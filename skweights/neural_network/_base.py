@@ -296,8 +296,9 @@ class BaseMLP(
                 self.coefs_.append(W)
                 self.intercepts_.append(b)
         self._warn_symmetric()
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
+        # Early stopping's best weights, set by its first validation (a copy of
+        # the weights kept only when early stopping needs it).
+        self._best_coefs = self._best_intercepts = None
         self._optimizer_state = None
         self.loss_curve_ = []
         self.history_ = History(n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 import warnings
@@ -16,6 +15,7 @@ from sklearn.utils import gen_batches, shuffle
 
 from .._history import History
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
+from ..optimizers._base import CHUNK, scratch
 from ._diagnostics import GradientMonitor
 
 try:  # installed with scikit-learn, which requires it; not a dependency of ours
@@ -135,7 +135,7 @@ class StochasticMixin:
                     for W, constraint in constrained:
                         constraint(W)
                     self._optimizer_state = state
-                if not (np.isfinite(packed[0]).all() and np.isfinite(packed[1]).all()):
+                if not (_all_finite(packed[0]) and _all_finite(packed[1])):
                     raise _Diverged("an update made weights non-finite")
                 self.n_iter_ += 1
                 self._schedule_epoch += 1
@@ -205,20 +205,21 @@ class StochasticMixin:
             tasks.abandon_epoch()
             warnings.warn(
                 f"Training interrupted after {self.n_iter_} completed epoch(s) "
-                f"(n_iter_={self.n_iter_}); the weights and optimizer state of the "
-                "last completed epoch were kept. Continue with partial_fit, or fit "
-                "with warm_start=True.",
+                f"(n_iter_={self.n_iter_}); the weights of the last completed epoch "
+                "were kept. Continue with partial_fit, or fit with warm_start=True.",
                 TrainingInterruptedWarning,
                 stacklevel=4,
             )
         except _Diverged as exc:
             self._restore(checkpoint, packed)
+            # The moments may hold the infinities that made the weights diverge.
+            self._optimizer_state = optimizer.init(params, is_bias)
             tasks.abandon_epoch()
             self._end_early_stopping(val)
             raise DivergenceError(
                 f"Training diverged in epoch {self.n_iter_ + 1}: {exc}. The "
                 f"estimator keeps the weights of the last completed epoch "
-                f"({self.n_iter_}). Try a lower learning rate (learning_rate_init="
+                f"({self.n_iter_}) and its optimizer restarts. Try a lower learning rate (learning_rate_init="
                 f"{self.learning_rate_init:g} now), gradient clipping (e.g. "
                 "optimizer=ClipByGlobalNorm(optimizer, max_norm=1.0) from "
                 "skweights.optimizers), scaling the inputs (StandardScaler), or an "
@@ -236,7 +237,7 @@ class StochasticMixin:
             history = self.history_ = History(len(self.coefs_))
         return history
 
-    #: what a checkpoint restores besides the weights, optimizer state and generator
+    #: what a checkpoint restores besides the weights and the generator
     _EPOCH_ATTRIBUTES = (
         "n_iter_",
         "t_",
@@ -253,7 +254,6 @@ class StochasticMixin:
     def _checkpoint(self, packed):
         return {
             "weights": (packed[0].copy(), packed[1].copy()),
-            "state": _copy_state(self._optimizer_state),
             "rng": self._random_state.get_state(),
             "attributes": {
                 name: getattr(self, name, None) for name in self._EPOCH_ATTRIBUTES
@@ -265,9 +265,14 @@ class StochasticMixin:
         }
 
     def _restore(self, checkpoint, packed):
+        """Go back to the end of the last completed epoch.
+
+        The optimizer state is not part of a checkpoint: a copy of Adam's moments
+        would cost twice the model's memory every epoch. The caller keeps it (an
+        interruption: finite, a few steps ahead) or restarts it (a divergence).
+        """
         packed[0][...] = checkpoint["weights"][0]
         packed[1][...] = checkpoint["weights"][1]
-        self._optimizer_state = checkpoint["state"]
         self._random_state.set_state(checkpoint["rng"])
         for name, value in checkpoint["attributes"].items():
             setattr(self, name, value)
@@ -279,7 +284,7 @@ class StochasticMixin:
                 records.truncate(length)
 
     def _end_early_stopping(self, val):
-        if val is not None:
+        if val is not None and self._best_coefs is not None:
             self.coefs_ = [c.copy() for c in self._best_coefs]
             self.intercepts_ = [b.copy() for b in self._best_intercepts]
 
@@ -420,25 +425,24 @@ class _Diverged(Exception):
     """Raised inside the epoch loop; turned into DivergenceError after rollback."""
 
 
-def _copy_state(state):
-    """A copy of an optimizer state: new arrays, the rest shared (immutable)."""
-    if isinstance(state, np.ndarray):
-        return state.copy()
-    if isinstance(state, tuple) and hasattr(state, "_fields"):
-        return type(state)(*(_copy_state(v) for v in state))
-    if isinstance(state, (list, tuple)):
-        return type(state)(_copy_state(v) for v in state)
-    if isinstance(state, dict):
-        return {k: _copy_state(v) for k, v in state.items()}
-    return copy.copy(state)
+def _all_finite(a):
+    """Whether every entry is finite, without a temporary as large as ``a``
+    (NaN propagates through min and max; an infinity is one of them)."""
+    return a.size == 0 or bool(np.isfinite(a.min()) and np.isfinite(a.max()))
 
 
 def _update_ratios(coefs, start_flat):
-    """``||W - W_start|| / ||W_start||`` per layer, ``W_start`` packed flat."""
+    """``||W - W_start|| / ||W_start||`` per layer, ``W_start`` packed flat; the
+    difference is taken chunk by chunk through a scratch buffer."""
     ratios, offset = [], 0
     for W in coefs:
-        W0 = start_flat[offset : offset + W.size].reshape(W.shape)
+        w, w0 = W.reshape(-1), start_flat[offset : offset + W.size]
         offset += W.size
-        norm0 = np.linalg.norm(W0)
-        ratios.append(np.linalg.norm(W - W0) / norm0 if norm0 > 0 else np.inf)
+        squared = 0.0
+        for start in range(0, w.size, CHUNK):
+            a, b = w[start : start + CHUNK], w0[start : start + CHUNK]
+            diff = np.subtract(a, b, out=scratch(a, 0))
+            squared += float(np.dot(diff, diff))
+        norm0 = np.linalg.norm(w0)
+        ratios.append(np.sqrt(squared) / norm0 if norm0 > 0 else np.inf)
     return ratios
