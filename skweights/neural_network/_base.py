@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -31,6 +30,66 @@ from ..io._weights import Weights
 from ._callbacks import CallbackSupportMixin, FitTasks
 from ._full_batch import FullBatchMixin
 from ._stochastic import StochasticMixin
+
+
+class _SavedState:
+    """What a failed ``fit`` or ``partial_fit`` restores, saved at O(model) cost.
+
+    A fresh fit builds new arrays and records, so the attribute dict is enough. A
+    continued one (``partial_fit``, warm start) also changes in place the
+    weights, the optimizer's arrays, the generator and the growing records: their
+    values and lengths are saved, not deep copies of the records, which would make
+    every ``partial_fit`` call slower than the one before.
+    """
+
+    RECORDS = ("loss_curve_", "validation_scores_", "history_")
+
+    def __init__(self, estimator, continuing):
+        self.attributes = dict(estimator.__dict__)
+        self.continuing = continuing
+        if not continuing:
+            return
+        self.weights = [
+            (a, a.copy()) for a in (*estimator.coefs_, *estimator.intercepts_)
+        ]
+        self.state = _copy_arrays(getattr(estimator, "_optimizer_state", None))
+        rng = getattr(estimator, "_random_state", None)
+        self.rng = None if rng is None else (rng, rng.get_state())
+        self.lengths = {
+            name: len(getattr(estimator, name))
+            for name in self.RECORDS
+            if getattr(estimator, name, None) is not None
+        }
+
+    def restore(self, estimator):
+        estimator.__dict__.clear()
+        estimator.__dict__.update(self.attributes)
+        if not self.continuing:
+            return
+        for array, values in self.weights:
+            array[...] = values
+        estimator._optimizer_state = self.state
+        if self.rng is not None:
+            self.rng[0].set_state(self.rng[1])
+        for name, length in self.lengths.items():
+            records = getattr(estimator, name)
+            if isinstance(records, list):
+                del records[length:]
+            else:
+                records.truncate(length)
+
+
+def _copy_arrays(state):
+    """A copy of a nest of tuples, lists and dicts whose arrays are copied."""
+    if isinstance(state, np.ndarray):
+        return state.copy()
+    if isinstance(state, tuple) and hasattr(state, "_fields"):
+        return type(state)(*(_copy_arrays(v) for v in state))
+    if isinstance(state, (list, tuple)):
+        return type(state)(_copy_arrays(v) for v in state)
+    if isinstance(state, dict):
+        return {k: _copy_arrays(v) for k, v in state.items()}
+    return state
 
 
 class BaseMLP(
@@ -194,7 +253,7 @@ class BaseMLP(
         # Opened before the state is saved, so that a restore keeps the callback
         # context that with_callbacks tears down.
         tasks = FitTasks(self, X, y, sample_weight, 1 if incremental else self.max_iter)
-        saved = dict(self.__dict__) if first_pass else copy.deepcopy(self.__dict__)
+        saved = _SavedState(self, continuing=not first_pass)
         try:
             self._fit_unsafe(X, y, sample_weight, incremental, first_pass, tasks)
             tasks.end()
@@ -202,9 +261,10 @@ class BaseMLP(
         except DivergenceError:
             tasks.end()
             raise  # the estimator was rolled back to its last finite epoch
-        except Exception:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
+        except BaseException:
+            # Anything else, an interruption before the first epoch included,
+            # leaves the estimator as it was before the call.
+            saved.restore(self)
             raise
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, first_pass, tasks):

@@ -16,6 +16,22 @@ from ._base import BaseMLP
 from ._docs import ATTRIBUTES, PARAMETERS
 
 
+def _comparable(function, labels, name):
+    """``function(labels)``, with a clear message where labels cannot be sorted."""
+    try:
+        return function(labels)
+    except TypeError as exc:
+        raise TypeError(
+            f"{name} mixes labels of types that cannot be sorted together ({exc}); "
+            "use labels of one type, e.g. all strings or all integers."
+        ) from exc
+
+
+def _fit_labels(binarizer, labels, name):
+    """Fit ``binarizer`` to ``labels``; a clear TypeError for mixed label types."""
+    return _comparable(binarizer.fit, labels, name)
+
+
 class MLPClassifier(ClassifierMixin, BaseMLP):
     __doc__ = f"""Multi-layer perceptron classifier with pluggable weights.
 
@@ -133,11 +149,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
+            self._label_binarizer = _fit_labels(LabelBinarizer(), y, "y")
             self.classes_ = self._label_binarizer.classes_
         else:
-            classes = unique_labels(y)
+            classes = _comparable(unique_labels, y, "y")
             if self.warm_start and not incremental:
                 if set(classes) != set(self.classes_):
                     raise ValueError(
@@ -196,15 +211,15 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         -------
         self : MLPClassifier
         """
-        first = _check_partial_fit_first_call(self, classes)
         previous = self.__dict__.get("_label_binarizer")
-        if first:
-            self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
-                self._label_binarizer.fit(y)
-            else:
-                self._label_binarizer.fit(classes)
+        first = _check_partial_fit_first_call(self, classes)
         try:
+            if first:
+                self._label_binarizer = LabelBinarizer()
+                if _comparable(type_of_target, y, "y").startswith("multilabel"):
+                    _fit_labels(self._label_binarizer, y, "y")
+                else:
+                    _fit_labels(self._label_binarizer, classes, "classes")
             return self._fit(X, y, sample_weight=sample_weight, incremental=True)
         except Exception:
             if first:
@@ -253,6 +268,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if self.n_outputs_ == 1:
             y_pred = y_pred.ravel()
         if y_pred.ndim == 1:
+            if len(self.classes_) == 1:  # one column per class: the only one is sure
+                return np.ones((len(y_pred), 1), dtype=y_pred.dtype)
             return np.vstack([1 - y_pred, y_pred]).T
         return y_pred
 

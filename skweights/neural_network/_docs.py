@@ -11,14 +11,17 @@ activation : str or Activation, default="relu"
     object from :mod:`skweights.activations`.
 
 optimizer : str or Optimizer, default="adam"
-    scikit-learn's ``solver``: ``"adam"``, ``"sgd"``, ``"lbfgs"``, ``"rmsprop"``, or
-    an object from :mod:`skweights.optimizers` carrying its own parameters
+    scikit-learn's ``solver``: a name from
+    :data:`skweights.optimizers.OPTIMIZERS` (``"adam"``, ``"sgd"``, ``"lbfgs"``,
+    ``"adamw"``, ``"nadam"``, ``"adamax"``, ``"rmsprop"``, ``"adagrad"``,
+    ``"adadelta"``, ``"lion"``), or an object from :mod:`skweights.optimizers` carrying its own parameters
     (tunable as ``optimizer__<name>``). A string-named optimizer is configured by
     the flat parameters below exactly as in scikit-learn: ``"sgd"`` by
     ``learning_rate_init``, ``learning_rate``, ``power_t``, ``momentum`` and
     ``nesterovs_momentum``; ``"adam"`` by ``learning_rate_init``, ``beta_1``,
-    ``beta_2`` and ``epsilon``; ``"rmsprop"`` by ``learning_rate_init``. An
-    optimizer object ignores those flat parameters.
+    ``beta_2`` and ``epsilon``; ``"lbfgs"`` by ``max_iter``, ``max_fun`` and ``tol``;
+    the others by ``learning_rate_init`` (and their
+    own defaults). An optimizer object ignores those flat parameters.
 
 alpha : float, default=0.0001
     Strength of the penalty. As in scikit-learn the penalty term of a (mini)batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
@@ -134,6 +135,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             dtype=(np.float64, np.float32),
             reset=reset,
         )
+        if sp.issparse(y):  # accepted by validate_data; the network needs it dense
+            y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):
@@ -142,6 +145,13 @@ class MLPRegressor(RegressorMixin, BaseMLP):
                 f"got a minimum of {y.min()}."
             )
         if y.dtype != X.dtype:
+            largest = np.finfo(X.dtype).max
+            if np.abs(y).max() > largest:
+                raise ValueError(
+                    f"y has values up to {np.abs(y).max():g}, beyond the range of "
+                    f"{X.dtype} (at most {largest:g}), the dtype of X in which the "
+                    "network computes. Pass X as float64, or rescale y."
+                )
             y = y.astype(X.dtype)
         return X, y
 
