@@ -9,6 +9,8 @@ derivative is a function of their output, which holds for every activation here.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.special import expit
 
@@ -166,14 +168,31 @@ class Softplus(Activation):
 
 
 class Softmax(Activation):
-    r"""Row-wise softmax, the output activation of the multiclass log-loss."""
+    r"""Row-wise softmax, the output activation of the multiclass log-loss.
+
+    :math:`p_k = e^{z_k - m} / \sum_j e^{z_j - m}` with :math:`m = \max_j z_j`, so
+    no exponential overflows. Rows stay probabilities for any logits that are not
+    NaN: a difference :math:`z_k - m` below the float range becomes
+    :math:`-\infty` and its probability 0, and a row whose largest logit is
+    infinite takes the limit, spreading the mass equally over the logits equal to
+    that maximum (over every class when all are :math:`-\infty`).
+    """
 
     name = "softmax"
 
     def forward(self, Z):
-        Z -= Z.max(axis=1)[:, np.newaxis]
+        Z_max = Z.max(axis=1)[:, np.newaxis]
+        infinite = np.isinf(Z_max[:, 0])
+        if infinite.any():
+            top = Z[infinite] == Z_max[infinite]
+        # z - m overflows only towards -inf (exp gives the correct 0); rows with
+        # an infinite maximum give NaN here and are replaced below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z -= Z_max
         np.exp(Z, out=Z)
         Z /= Z.sum(axis=1)[:, np.newaxis]
+        if infinite.any():
+            Z[infinite] = top / top.sum(axis=1)[:, np.newaxis]
         return Z
 
     def derivative(self, A, delta):  # pragma: no cover - only used as an output
@@ -181,16 +200,37 @@ class Softmax(Activation):
 
 
 class Exp(Activation):
-    r"""Exponential, the inverse of the log link of the Poisson loss; :math:`f' = A`."""
+    r"""Exponential, the inverse of the log link of the Poisson loss; :math:`f' = A`.
+
+    The output saturates inside the positive normal floats of the dtype instead of
+    overflowing to infinity or underflowing to 0: logits are clipped to
+    :math:`[\log(\text{tiny}), \log(\text{max})]` (about :math:`\pm 709` in
+    float64, :math:`\pm 88` in float32) first. A Poisson mean is never 0 or
+    infinite, and this keeps predictions and the Poisson loss finite for extreme
+    logits; within the range the values are exactly ``np.exp``'s.
+    """
 
     name = "exp"
 
     def forward(self, Z):
+        low, high = _exp_limits(Z.dtype)
+        np.clip(Z, low, high, out=Z)
         return np.exp(Z, out=Z)
 
     def derivative(self, A, delta):
         delta *= A
         return delta
+
+
+@functools.lru_cache
+def _exp_limits(dtype):
+    """The logits between which ``np.exp`` in ``dtype`` is finite and positive."""
+    info = np.finfo(dtype)
+    # the logs rounded to the dtype can fall just outside (float32): step inwards
+    zero = dtype.type(0)
+    low = np.nextafter(np.log(info.tiny).astype(dtype), zero)
+    high = np.nextafter(np.log(info.max).astype(dtype), zero)
+    return low, high
 
 
 #: Hidden-layer activations by name.

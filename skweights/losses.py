@@ -25,7 +25,28 @@ __all__ = ["Loss", "SquaredError", "Poisson", "LogLoss", "BinaryLogLoss", "get"]
 
 
 def _average(values, sample_weight):
-    return np.average(values, weights=sample_weight, axis=0)
+    """The weighted mean over samples, per output.
+
+    Finite whenever every value and weight is: where a sum overflows (values or
+    weights near the largest float), the weights or the values are scaled to at
+    most 1 first; otherwise the result is exactly ``np.average``'s.
+    """
+    with np.errstate(over="ignore"):
+        if sample_weight is not None and not np.isfinite(sample_weight.sum()):
+            sample_weight = sample_weight / sample_weight.max()  # only ratios matter
+        try:
+            mean = np.average(values, weights=sample_weight, axis=0)
+        except ZeroDivisionError:
+            raise ValueError(
+                "The loss is undefined on rows whose sample weights sum to zero "
+                "(a minibatch or validation split in which every row has "
+                "sample_weight 0). Use a larger batch_size, shuffle the data, or "
+                "drop the rows of weight 0."
+            ) from None
+    if np.isfinite(mean).all() or not np.isfinite(values).all():
+        return mean
+    scale = np.abs(values).max(axis=0)
+    return np.average(values / scale, weights=sample_weight, axis=0) * scale
 
 
 class Loss(Component):
@@ -63,7 +84,16 @@ class Poisson(Loss):
     output_activation = "exp"
 
     def value(self, y, y_pred, sample_weight=None):
-        return _average(xlogy(y, y / y_pred) - y + y_pred, sample_weight).sum()
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            deviance = xlogy(y, y / y_pred)
+        outside = np.isinf(deviance)
+        if outside.any():
+            # y / y_pred left the float range: the log of the ratio as a
+            # difference of logs (exact where the ratio is representable, so
+            # only used here)
+            y_out = y[outside]
+            deviance[outside] = xlogy(y_out, y_out) - xlogy(y_out, y_pred[outside])
+        return _average(deviance - y + y_pred, sample_weight).sum()
 
 
 class LogLoss(Loss):
@@ -81,9 +111,7 @@ class LogLoss(Loss):
             # One-hot rows (the estimator's encoding): only the true class's
             # probability enters, so take it instead of a log over every class.
             log_p = np.log(np.clip(y_pred[y], eps, 1 - eps))
-            if sample_weight is None:
-                return -float(log_p.mean())
-            return -float(np.average(log_p, weights=sample_weight))
+            return -float(_average(log_p, sample_weight))
         p = np.clip(y_pred, eps, 1 - eps)
         return -_average(xlogy(y, p), sample_weight).sum()
 

@@ -239,10 +239,23 @@ class BaseMLP(
     def _check_sample_weight(self, sample_weight, X):
         if sample_weight is None:
             return None
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        if np.any(sample_weight < 0):
+        # Checked in float64 first: a float32 cast would turn 1e300 into inf.
+        checked = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if np.any(checked < 0):
             raise ValueError("sample_weight must be non-negative.")
-        return sample_weight
+        with np.errstate(over="ignore", divide="ignore"):
+            total = checked.sum()
+            usable = np.isfinite(total) and np.isfinite(1 / total)
+            if X.dtype == np.float32:
+                limit = np.finfo(np.float32).max
+                usable = usable and checked.max() <= limit and total <= limit
+                usable = usable and np.float32(total) > 0
+        if not usable:
+            raise ValueError(
+                f"sample_weight sums to {total:g}, which training cannot divide by "
+                f"in {X.dtype}; rescale it (e.g. sample_weight / sample_weight.max())."
+            )
+        return checked.astype(X.dtype, copy=False)
 
     # ------------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False):

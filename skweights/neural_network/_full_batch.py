@@ -65,6 +65,14 @@ class FullBatchMixin:
         last = {}
 
         def fun(x):
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                value, grad = objective(x)
+            if not (np.isfinite(value) and np.isfinite(grad).all()):
+                # L-BFGS-B backs off from an infinite value; NaN would derail it.
+                return np.inf, np.zeros_like(grad)
+            return value, grad
+
+        def objective(x):
             theta = to_theta(x)
             set_params(theta)
             value, sw_sum = self._objective(X, y, sample_weight, ctx, workspace)

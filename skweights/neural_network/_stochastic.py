@@ -111,6 +111,10 @@ class StochasticMixin:
         sample_idx = np.arange(n_samples, dtype=int)
         self.n_iter_ = 0
         checkpoint = None
+        # The loop checks losses and weights for non-finite values itself and rolls
+        # back; numpy's overflow warnings on the way would only mask that error.
+        quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+        quiet.__enter__()
         try:
             for _ in range(self.max_iter):
                 # Where training goes back to if this epoch diverges or is
@@ -133,6 +137,8 @@ class StochasticMixin:
                         idx = batch
                         X_batch = X[batch]
                     sw = None if sample_weight is None else sample_weight[idx]
+                    if sw is not None and not sw.any():
+                        continue  # a minibatch of zero weight holds no information
                     batch_loss, sw_sum = self._objective(
                         X_batch, y[idx], sw, ctx, workspace, packed
                     )
@@ -243,6 +249,7 @@ class StochasticMixin:
                 "relu)."
             ) from None
         finally:
+            quiet.__exit__(None, None, None)
             if limiter is not None:
                 limiter.restore_original_limits()
         self._end_early_stopping(val)
@@ -398,6 +405,13 @@ class StochasticMixin:
         )
         X_train, X_val, y_train, y_val = split[:4]
         sw_train, sw_val = (None, None) if sample_weight is None else split[4:]
+        for part, weights in (("training", sw_train), ("validation", sw_val)):
+            if weights is not None and not weights.any():
+                raise ValueError(
+                    f"The sample weights of the {part} split all are zero; with "
+                    "early stopping both splits need some weight. Change "
+                    "validation_fraction or random_state, or turn early_stopping off."
+                )
         if X_val.shape[0] < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or "

@@ -1,0 +1,387 @@
+"""Pausing and resuming training: pickling and deep-copying between partial_fit
+calls and warm-started fits, KeyboardInterrupt during fit, and bit-for-bit
+reproducibility in-process and across processes."""
+
+import _thread
+import copy
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from skweights import MLPClassifier, MLPRegressor
+from skweights.exceptions import TrainingInterruptedWarning
+from skweights.optimizers import OPTIMIZERS, SGD, ReduceLROnPlateau
+
+X, Y = load_iris(return_X_y=True)
+X = StandardScaler().fit_transform(X)
+
+STOCHASTIC = sorted(name for name in OPTIMIZERS if name not in ("lbfgs", "l-bfgs"))
+
+#: optimizer settings to pause and resume: every stochastic optimizer by name,
+#: SGD with (Nesterov) momentum, and learning-rate schedules that carry state
+VARIANTS = [pytest.param({"optimizer": name}, id=name) for name in STOCHASTIC] + [
+    pytest.param({"optimizer": "sgd", "momentum": 0.9}, id="sgd_momentum"),
+    pytest.param(
+        {"optimizer": "sgd", "momentum": 0.5, "nesterovs_momentum": False},
+        id="sgd_classical_momentum",
+    ),
+    pytest.param(
+        {"optimizer": "sgd", "learning_rate": "adaptive", "n_iter_no_change": 1},
+        id="sgd_adaptive",
+    ),
+    pytest.param(
+        {"optimizer": "sgd", "learning_rate": "invscaling", "learning_rate_init": 0.1},
+        id="sgd_invscaling",
+    ),
+    pytest.param(
+        {
+            "optimizer": SGD(
+                learning_rate=ReduceLROnPlateau(0.05, factor=0.5, patience=0),
+                momentum=0.9,
+            )
+        },
+        id="sgd_reduce_lr_on_plateau",
+    ),
+]
+
+
+def _leaves(obj, path="state"):
+    """(path, value) for every array and scalar in a nested optimizer state."""
+    if isinstance(obj, np.ndarray):
+        yield path, obj
+    elif isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        for name, value in zip(obj._fields, obj, strict=True):
+            yield from _leaves(value, f"{path}.{name}")
+    elif isinstance(obj, (list, tuple)):
+        for i, value in enumerate(obj):
+            yield from _leaves(value, f"{path}[{i}]")
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _leaves(value, f"{path}[{key!r}]")
+    else:
+        yield path, obj
+
+
+def assert_same_training_state(a, b):
+    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(u, v)
+    assert_array_equal(a.loss_curve_, b.loss_curve_)
+    assert a.n_iter_ == b.n_iter_ and a.t_ == b.t_
+    leaves_a = list(_leaves(a._optimizer_state))
+    leaves_b = list(_leaves(b._optimizer_state))
+    assert [p for p, _ in leaves_a] == [p for p, _ in leaves_b]
+    for (path, u), (_, v) in zip(leaves_a, leaves_b, strict=True):
+        if isinstance(u, np.ndarray):
+            assert_array_equal(u, v, err_msg=path)
+        else:
+            assert u == v or (u != u and v != v), path  # NaN == NaN here
+    for name in ("_no_improvement_count", "best_loss_", "best_validation_score_"):
+        assert getattr(a, name) == getattr(b, name), name
+    if a.validation_scores_ is not None:
+        assert_array_equal(a.validation_scores_, b.validation_scores_)
+    assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def _round_trips(est):
+    return {
+        "pickle": pickle.loads(pickle.dumps(est)),
+        "deepcopy": copy.deepcopy(est),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+# --------------------------------------------------------- partial_fit pauses
+
+
+@pytest.mark.parametrize("params", VARIANTS)
+def test_copy_between_partial_fit_calls_continues_bit_for_bit(params):
+    def make():
+        return MLPClassifier(
+            hidden_layer_sizes=(6,), batch_size=32, random_state=0, **params
+        )
+
+    reference = make()
+    reference.partial_fit(X, Y, classes=[0, 1, 2])
+    for _ in range(4):
+        reference.partial_fit(X, Y)
+
+    paused = make().partial_fit(X, Y, classes=[0, 1, 2])
+    paused.partial_fit(X, Y)
+    for how, copied in _round_trips(paused).items():
+        for _ in range(3):
+            copied.partial_fit(X, Y)
+        assert_same_training_state(copied, reference), how
+    # the original is untouched by training its copies, and continues the same way
+    for _ in range(3):
+        paused.partial_fit(X, Y)
+    assert_same_training_state(paused, reference)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_regressor_copy_between_partial_fit_calls_continues_bit_for_bit(optimizer):
+    Xr, yr = X[:, :3], X[:, 3]
+
+    def make():
+        return MLPRegressor(
+            hidden_layer_sizes=(5,), optimizer=optimizer, batch_size=16, random_state=1
+        )
+
+    reference = make()
+    for _ in range(4):
+        reference.partial_fit(Xr, yr)
+    paused = make().partial_fit(Xr, yr)
+    copied = pickle.loads(pickle.dumps(paused))
+    for _ in range(3):
+        copied.partial_fit(Xr, yr)
+    for u, v in zip(copied.coefs_, reference.coefs_, strict=True):
+        assert_array_equal(u, v)
+    assert_array_equal(copied.loss_curve_, reference.loss_curve_)
+
+
+# ------------------------------------------------------------- warm starts
+
+
+@pytest.mark.parametrize("params", VARIANTS)
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_copy_between_warm_started_fits_agrees_with_the_original(
+    params, early_stopping
+):
+    # warm_start=True restarts the optimizer state at every fit (as scikit-learn
+    # does), so a copy taken between fits and the original must agree afterwards.
+    settings = dict(
+        hidden_layer_sizes=(6,),
+        batch_size=32,
+        max_iter=3,
+        warm_start=True,
+        early_stopping=early_stopping,
+        n_iter_no_change=2,
+        random_state=0,
+    )
+    est = MLPClassifier(**{**settings, **params})
+    est.fit(X, Y)
+    for how, copied in _round_trips(est).items():
+        copied.fit(X, Y)
+        original = copy.deepcopy(est).fit(X, Y)
+        assert_same_training_state(copied, original), how
+    n = len(est.loss_curve_)
+    est.fit(X, Y)
+    assert n < len(est.loss_curve_) == len(est.history_) <= n + 3
+    if early_stopping:
+        assert len(est.validation_scores_) == len(est.loss_curve_)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop"])
+def test_warm_started_fit_restarts_the_optimizer_state(optimizer):
+    params = dict(
+        hidden_layer_sizes=(6,), optimizer=optimizer, batch_size=50, max_iter=2
+    )
+    warm = MLPClassifier(warm_start=True, random_state=0, **params).fit(X, Y)
+    weights = [w.copy() for w in warm.coefs_ + warm.intercepts_]
+    warm.fit(X, Y)
+    # the same as a fresh estimator started from those weights
+    fresh = MLPClassifier(random_state=0, **params).fit(X, Y)
+    fresh.set_params(warm_start=True)
+    fresh.fit(X, Y)
+    assert_same_training_state(warm, fresh)
+    # ... and not as continuing the first fit's optimizer state
+    continued = MLPClassifier(random_state=0, **params)
+    continued.partial_fit(X, Y, classes=[0, 1, 2])
+    for _ in range(3):
+        continued.partial_fit(X, Y)
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(warm.coefs_, continued.coefs_, strict=True)
+    )
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(weights, warm.coefs_ + warm.intercepts_, strict=True)
+    )
+
+
+# ------------------------------------------------------------ interruption
+
+#: a fit that would take minutes: many epochs of a few tiny batches
+LONG = dict(
+    hidden_layer_sizes=(8,),
+    batch_size=10,
+    max_iter=200_000,
+    tol=0.0,
+    n_iter_no_change=10**9,
+    random_state=0,
+)
+
+
+def _interrupted(fit, delay):
+    """Run ``fit()`` with an interrupt of the main thread after ``delay`` s.
+
+    Returns what ``fit`` returned and the warnings it raised. A fit that ends
+    before the timer fires is reported as None (the caller retries longer).
+    """
+    timer = threading.Timer(delay, _thread.interrupt_main)
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        timer.start()
+        try:
+            result = fit()
+        finally:
+            fired = not timer.is_alive()
+            timer.cancel()
+    if not fired:
+        return None, records
+    return result, records
+
+
+def _interrupt_until_it_lands(fit, delays=(0.3, 0.6, 1.2)):
+    for delay in delays:
+        try:
+            result, records = _interrupted(fit, delay)
+        except KeyboardInterrupt:
+            # landed before the first epoch completed: nothing to keep, fit
+            # restores the previous state and re-raises; try a longer delay
+            continue
+        if result is not None:
+            return result, records
+    pytest.fail("the interrupt never landed inside an epoch")
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_keyboard_interrupt_keeps_the_last_completed_epoch(cls):
+    y = Y if cls is MLPClassifier else X[:, 3]
+    est = cls(**LONG)
+    est.set_params(max_iter=3).fit(X, y)  # a model to continue from
+    est.set_params(warm_start=True, max_iter=LONG["max_iter"])
+    before = len(est.loss_curve_)
+    start = time.perf_counter()
+    _, records = _interrupt_until_it_lands(lambda: est.fit(X, y))
+    assert time.perf_counter() - start < 60
+    interrupted = [r for r in records if r.category is TrainingInterruptedWarning]
+    assert len(interrupted) == 1
+    assert f"n_iter_={est.n_iter_}" in str(interrupted[0].message)
+    assert 0 < est.n_iter_ < LONG["max_iter"]
+    assert est.n_iter_ == len(est.loss_curve_) - before
+    assert len(est.history_) == len(est.loss_curve_)
+    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
+    assert est.predict(X).shape[0] == len(X)
+    # training goes on from there
+    n = len(est.loss_curve_)
+    est.partial_fit(X, y)
+    assert len(est.loss_curve_) == n + 1
+
+
+def test_keyboard_interrupt_during_lbfgs_keeps_the_last_iteration():
+    rng = np.random.RandomState(0)
+    Xl = rng.randn(3000, 20)
+    yl = (Xl @ rng.randn(20) > 0).astype(int)
+    est = MLPClassifier(
+        hidden_layer_sizes=(64, 64),
+        optimizer="lbfgs",
+        max_iter=100_000,
+        max_fun=10**9,
+        tol=0.0,
+        random_state=0,
+    )
+    _, records = _interrupt_until_it_lands(lambda: est.fit(Xl, yl), (0.5, 1.0, 2.0))
+    interrupted = [r for r in records if r.category is TrainingInterruptedWarning]
+    assert len(interrupted) == 1
+    assert 0 < est.n_iter_ < 100_000
+    assert len(est.history_) == est.n_iter_
+    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
+    assert est.predict(Xl).shape == (3000,)
+    assert est.score(Xl, yl) > 0.5
+
+
+# --------------------------------------------------------- reproducibility
+
+_SNIPPET = """
+import hashlib, warnings
+import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+from skweights import MLPClassifier
+warnings.simplefilter("ignore", ConvergenceWarning)
+X, y = load_iris(return_X_y=True)
+X = StandardScaler().fit_transform(X)
+est = MLPClassifier(hidden_layer_sizes=(16, 8), optimizer={optimizer!r},
+                    max_iter=15, random_state=3).fit(X, y)
+h = hashlib.sha256()
+for w in est.coefs_ + est.intercepts_:
+    h.update(np.ascontiguousarray(w).tobytes())
+print(h.hexdigest())
+print(repr([float(v) for w in est.coefs_ for v in w.ravel()]))
+"""
+
+OPTIMIZER_NAMES = ["adam", "sgd", "lbfgs"]
+
+
+def _fit_in_subprocess(optimizer, **env):
+    environ = {**os.environ, **env}
+    for name, value in env.items():
+        if value is None:
+            environ.pop(name)
+    out = subprocess.run(
+        [sys.executable, "-c", _SNIPPET.format(optimizer=optimizer)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environ,
+        timeout=120,
+    ).stdout.splitlines()
+    return out[0], np.array(eval(out[1]))  # noqa: S307 - our own repr of floats
+
+
+def _digest(est):
+    h = hashlib.sha256()
+    for w in est.coefs_ + est.intercepts_:
+        h.update(np.ascontiguousarray(w).tobytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZER_NAMES)
+def test_same_random_state_gives_identical_weights_in_process(optimizer):
+    def fit():
+        return MLPClassifier(
+            hidden_layer_sizes=(16, 8), optimizer=optimizer, max_iter=15, random_state=3
+        ).fit(X, Y)
+
+    a, b = fit(), fit()
+    assert _digest(a) == _digest(b)
+    assert_array_equal(a.loss_curve_, b.loss_curve_)
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZER_NAMES)
+def test_same_random_state_gives_identical_weights_across_processes(optimizer):
+    est = MLPClassifier(
+        hidden_layer_sizes=(16, 8), optimizer=optimizer, max_iter=15, random_state=3
+    ).fit(X, Y)
+    first, w_first = _fit_in_subprocess(optimizer, OMP_NUM_THREADS=None)
+    second, _ = _fit_in_subprocess(optimizer, OMP_NUM_THREADS=None)
+    assert first == second == _digest(est)
+    # One BLAS thread against the default pool. Stochastic training runs its
+    # small products on one BLAS thread whatever the pool, so the weights are
+    # identical. L-BFGS's products use the pool, whose blocking may change the
+    # last bits of a sum: there the weights need only agree to rtol=1e-10.
+    one, w_one = _fit_in_subprocess(optimizer, OMP_NUM_THREADS="1")
+    if optimizer == "lbfgs":
+        assert_allclose(w_one, w_first, rtol=1e-10, atol=0)
+    else:
+        assert one == first
+        assert_array_equal(w_one, w_first)
