@@ -559,3 +559,48 @@ def test_diverging_fit_is_silent(optimizer):
         except DivergenceError:
             pass  # the stochastic loop rolls back; L-BFGS may stop where it is
     assert all(np.isfinite(w).all() for w in reg.coefs_ + reg.intercepts_)
+
+
+@pytest.mark.parametrize(
+    "y, dtype",
+    [
+        (np.array(["a", "b"] * 5), "<U1"),
+        (np.array(["1.5", 2.0, "x"] * 3 + ["y"], dtype=object), "object"),
+        (np.array([{}, 1.0] * 5, dtype=object), "object"),
+        (np.arange(10).astype("datetime64[D]"), "datetime64"),
+        (np.arange(10).astype("timedelta64[s]"), "timedelta64"),
+    ],
+    ids=["str", "object_words", "object_dict", "datetime", "timedelta"],
+)
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regressor_rejects_a_non_numeric_y_naming_its_dtype(y, dtype, loss):
+    # numpy's UFuncTypeError ("ufunc 'absolute' did not contain a loop") escaped
+    X = np.random.RandomState(0).randn(10, 2)
+    reg = MLPRegressor(hidden_layer_sizes=(3,), loss=loss, max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=f"numeric y, but y has dtype {dtype}"):
+        reg.fit(X, y)
+    assert not hasattr(reg, "coefs_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, np.arange(10.0))
+    weights = [w.copy() for w in reg.coefs_ + reg.intercepts_]
+    for call in (reg.fit, reg.partial_fit):
+        with pytest.raises(ValueError, match="numeric y"):
+            call(X, y)
+    for u, v in zip(weights, reg.coefs_ + reg.intercepts_, strict=True):
+        assert_array_equal(u, v)
+
+
+def test_regressor_converts_a_y_of_numbers_held_as_strings_or_objects():
+    X = np.random.RandomState(0).randn(10, 2)
+    y = np.arange(10) / 4
+    params = dict(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = MLPRegressor(**params).fit(X, y).predict(X)
+        for held in (y.astype(str), y.astype(object), y.astype(str).astype(object)):
+            assert_array_equal(
+                MLPRegressor(**params).fit(X, held).predict(X), reference
+            )
+    with pytest.raises(ValueError, match="y contains NaN"):
+        MLPRegressor(**params).fit(X, np.append(y[:-1].astype(str), "nan"))

@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
+from sklearn.utils import assert_all_finite
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -13,6 +14,33 @@ from .. import losses
 from .._sklearn_private import StrOptions, _fit_context
 from ._base import BaseMLP
 from ._docs import ATTRIBUTES, PARAMETERS
+
+
+def _numeric_target(y):
+    """``y`` as numbers; a ValueError naming y and its dtype where it is not.
+
+    Objects and strings that read as numbers (``"1.5"``, ``Decimal``) are
+    converted to float64, as scikit-learn converts them in X; anything else,
+    words, dates or durations, is rejected before numpy sees it.
+    """
+    if y.dtype.kind in "biuf":
+        return y
+    if y.dtype.kind in "OUS":
+        try:
+            converted = y.astype(np.float64)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"MLPRegressor needs a numeric y, but y has dtype {y.dtype} and its "
+                f"values cannot be converted to float ({exc}). Encode the targets "
+                "as numbers; for class labels use MLPClassifier."
+            ) from exc
+        # "nan" and "inf" are numbers once converted
+        assert_all_finite(converted, input_name="y")
+        return converted
+    raise ValueError(
+        f"MLPRegressor needs a numeric y, but y has dtype {y.dtype}. Convert it to "
+        "numbers first (e.g. y.astype('int64') or a count of days)."
+    )
 
 
 class MLPRegressor(RegressorMixin, BaseMLP):
@@ -131,12 +159,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            y_numeric=True,
             dtype=(np.float64, np.float32),
             reset=reset,
         )
         if sp.issparse(y):  # accepted by validate_data; the network needs it dense
             y = y.toarray()
+        y = _numeric_target(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):
