@@ -24,6 +24,7 @@ from sphinx.util import logging  # noqa: E402
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE / "sphinxext"))
 
 import skweights  # noqa: E402
 
@@ -77,7 +78,8 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",  # run every plot_*.py script
     "ignore_pattern": r"__init__\.py",
-    "image_scrapers": ("matplotlib",),
+    # sphinx-gallery's matplotlib scraper, warning about a panel saved empty
+    "image_scrapers": ("gallery_figures.checked_matplotlib_scraper",),
     "matplotlib_animations": False,
     "doc_module": ("skweights",),
     "backreferences_dir": "generated/backreferences",

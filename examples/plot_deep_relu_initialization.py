@@ -73,7 +73,8 @@ ax_std.set_title(
     f"{depth} ReLU layers of {width}: signal per layer\n"
     "(dotted: a factor of 1 or 1/sqrt(2) per layer)"
 )
-ax_std.legend()
+_ = ax_std.legend()
+# sphinx_gallery_defer_figures
 
 # %%
 # Training: the same initializations, 30 epochs of SGD with Nesterov momentum.
@@ -99,5 +100,5 @@ ax_loss.set_yscale("log")
 ax_loss.set_xlabel("epoch")
 ax_loss.set_ylabel("training loss (log scale)")
 ax_loss.set_title("SGD, learning rate 0.01, Nesterov momentum 0.9")
-ax_loss.legend()
+_ = ax_loss.legend()
 plt.show()
