@@ -26,6 +26,7 @@ from skweights.io import (
     to_onnx,
     to_sklearn,
 )
+from skweights.io._files import checksums_of
 from skweights.optimizers import SGD, Adam, ClipByGlobalNorm, InvScaling, RMSprop
 from skweights.penalties import ElasticNet
 
@@ -175,7 +176,9 @@ def test_onnx_model_layout():
         "intercepts_2",
     }
     props = {p.key: p.value for p in model.metadata_props}
-    assert json.loads(props["skweights"]) == config_of(est)
+    stored = json.loads(props["skweights"])
+    assert stored.pop("checksums") == checksums_of(Weights.from_estimator(est))
+    assert stored == config_of(est)
     assert model.opset_import[0].version == 13
     with pytest.raises(ValueError, match="opset must be an integer from 13"):
         to_onnx(est, opset=9)
@@ -380,7 +383,9 @@ def test_npz_with_a_damaged_member(tmp_path):
     data = bytearray(path.read_bytes())
     data[data.find(b"NUMPY") + 200] ^= 0xFF  # inside coefs_0's data
     path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match=r"m\.npz is corrupted: member 'coefs_0'"):
+    with pytest.raises(
+        ValueError, match=r"m\.npz is corrupted: layer 0 weights \(member 'coefs_0'\)"
+    ):
         load(path)
 
 
@@ -449,9 +454,15 @@ def test_safetensors_load_into_torch_sequential(case, dtype, tmp_path):
 
 
 # ----------------------------------------------------------------- bad files
-def _rewrite_npz(path, change):
+def _rewrite_npz(path, change, checksums=True):
+    """Apply ``change`` to the members; ``checksums=False`` also drops the
+    config's digests, as in a file written before they were stored."""
     with np.load(path, allow_pickle=False) as npz:
         members = dict(npz)
+    if not checksums:
+        config = json.loads(str(members["config"]))
+        del config["checksums"]
+        members["config"] = np.array(json.dumps(config))
     change(members)
     with open(path, "wb") as f:
         np.savez(f, **members)
@@ -543,7 +554,8 @@ def test_truncated_and_random_files(fmt, tmp_path):
 def test_bad_npz_contents(change, match, tmp_path):
     path = tmp_path / "bad.npz"
     save(fitted("multiclass", np.float64), path)
-    _rewrite_npz(path, change)
+    # Without checksums, so each check is reached (a digest would catch most).
+    _rewrite_npz(path, change, checksums=False)
     with pytest.raises(ValueError, match=rf"bad\.npz.*{match}"):
         load(path)
 
@@ -650,3 +662,147 @@ def test_weights_of_accepts_paths_and_estimators(tmp_path):
 
     assert weights_of(os.fspath(tmp_path / "m.npz")) == weights_of(est)
     assert weights_of(tmp_path / "m.npz").source == str(tmp_path / "m.npz")
+
+
+# ------------------------------------------------------------------ checksums
+def _tensor_spans(path, fmt, est):
+    """``{(layer, "weights" | "intercepts"): (start, stop)}``: where each array's
+    values lie in the file."""
+    data = path.read_bytes()
+    spans = {}
+    if fmt == "safetensors":  # u64 header length, JSON header, then the data
+        n = int.from_bytes(data[:8], "little")
+        for name, info in json.loads(data[8 : 8 + n]).items():
+            if name != "__metadata__":
+                index, kind = name.split(".")
+                start, stop = info["data_offsets"]
+                key = (int(index) // 2, "weights" if kind == "weight" else "intercepts")
+                spans[key] = (8 + n + start, 8 + n + stop)
+    else:  # npz (stored, uncompressed) and onnx (raw_data) hold the bytes as is
+        for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_, strict=True)):
+            for kind, a in (("weights", W), ("intercepts", b)):
+                raw = np.ascontiguousarray(a).tobytes()
+                start = data.find(raw)
+                assert start >= 0 and data.find(raw, start + 1) == -1
+                spans[(i, kind)] = (start, start + len(raw))
+    return spans
+
+
+def _edit_config(path, fmt, edit):
+    """Rewrite the file with ``edit(config)`` applied to its stored config (in
+    place), keeping the arrays."""
+    if fmt == "npz":
+
+        def change(members):
+            config = json.loads(str(members["config"]))
+            edit(config)
+            members["config"] = np.array(json.dumps(config))
+
+        _rewrite_npz(path, change)
+    elif fmt == "safetensors":
+        from safetensors.numpy import load_file, safe_open, save_file
+
+        with safe_open(str(path), framework="np") as f:
+            metadata = f.metadata()
+        config = json.loads(metadata["skweights"])
+        edit(config)
+        metadata["skweights"] = json.dumps(config)
+        save_file(load_file(path), path, metadata=metadata)
+    else:
+        import onnx
+
+        model = onnx.load_model(str(path))
+        prop = next(p for p in model.metadata_props if p.key == "skweights")
+        config = json.loads(prop.value)
+        edit(config)
+        prop.value = json.dumps(config)
+        onnx.save_model(model, str(path))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_flipped_tensor_bytes_name_the_file_and_layer(fmt, dtype, tmp_path):
+    pytest.importorskip(EXTRAS[fmt])
+    est = fitted("multiclass", dtype)
+    path = tmp_path / f"m.{fmt}"
+    save(est, path)
+    good = path.read_bytes()
+    spans = _tensor_spans(path, fmt, est)
+    assert len(spans) == 2 * len(est.coefs_)
+    W = est.coefs_[1]
+    layout = W.T if fmt == "safetensors" else W
+    assert good[slice(*spans[1, "weights"])] == np.ascontiguousarray(layout).tobytes()
+    # npz's zip CRC names the member; the other formats rely on the digests.
+    why = "" if fmt == "npz" else " do not match their checksum"
+    rng = np.random.RandomState(0)
+    for (layer, kind), (start, stop) in spans.items():
+        middle = (start + stop) // 2
+        for pos in {start, middle, stop - 1, *rng.randint(start, stop, size=2)}:
+            for bit in (0x01, 0x80):
+                data = bytearray(good)
+                data[pos] ^= bit
+                path.write_bytes(bytes(data))
+                with pytest.raises(
+                    ValueError,
+                    match=rf"m\.{fmt} is corrupted: layer {layer} {kind}{why}",
+                ):
+                    load(path)
+    path.write_bytes(good)
+    _assert_same_predictions(load(path), est, _data("multiclass", dtype)[0])
+
+
+def test_npz_rewritten_with_other_values_fails_its_checksum(tmp_path):
+    # A valid zip (fresh CRCs) whose arrays were changed after saving: only the
+    # digests catch it, including a change to a non-finite value.
+    path = tmp_path / "m.npz"
+    est = fitted("multiclass", np.float64)
+    for i, member, value in [(2, "intercepts_2", 1e-3), (1, "coefs_1", np.nan)]:
+        save(est, path)
+
+        def nudge(m, member=member, value=value):
+            m[member] = m[member].copy()
+            m[member].flat[0] += value
+
+        _rewrite_npz(path, nudge)
+        kind = "weights" if member.startswith("coefs") else "intercepts"
+        with pytest.raises(
+            ValueError,
+            match=rf"m\.npz is corrupted: layer {i} {kind} do not match their checksum",
+        ):
+            load(path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_files_without_checksums_still_load(fmt, tmp_path):
+    pytest.importorskip(EXTRAS[fmt])
+    est = fitted("multilabel", np.float32)
+    path = tmp_path / f"m.{fmt}"
+    save(est, path)
+    assert "checksums" in load_weights(path).config
+    _edit_config(path, fmt, lambda config: config.pop("checksums"))
+    assert "checksums" not in load_weights(path).config
+    loaded = load(path)
+    _assert_same_predictions(loaded, est, _data("multilabel", np.float32)[0])
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda c: c.update(checksums="abc"), "checksums are not a mapping"),
+        (lambda c: c["checksums"].update(algorithm="md5"), "checksums are not"),
+        (
+            lambda c: c["checksums"]["coefs"].pop(),
+            r"holds 2 coefs checksum\(s\) for 3 layer\(s\)",
+        ),
+        (
+            lambda c: c["checksums"].update(intercepts=["00"] * 3),
+            "not a list of SHA-256 hex",
+        ),
+    ],
+)
+def test_malformed_checksums(edit, match, tmp_path):
+    path = tmp_path / "m.npz"
+    save(fitted("multiclass", np.float64), path)
+    _edit_config(path, "npz", edit)
+    with pytest.raises(ValueError, match=rf"m\.npz is corrupted: .*{match}"):
+        load(path)

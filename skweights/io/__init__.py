@@ -41,8 +41,14 @@ a newer one than :data:`FORMAT_VERSION`), ``skweights_version``, ``estimator``,
 ``params`` (the estimator's parameters; component objects such as
 ``Adam(beta_1=0.8)`` as ``{"component", "module", "params"}``),
 ``dropped_params`` (parameters with no JSON form, such as arrays, callables or
-pretrained initializers, which load as their defaults) and ``fitted`` (number
-of iterations, samples seen, loss, loss curve, stopping-rule state).
+pretrained initializers, which load as their defaults), ``fitted`` (number
+of iterations, samples seen, loss, loss curve, stopping-rule state) and
+``checksums``: ``{"algorithm": "sha256", "coefs": [...], "intercepts": [...]}``,
+the SHA-256 digest of every array's values (its bytes in C order,
+little-endian, ``coefs[i]`` in the ``(fan_in, fan_out)`` layout whatever the
+format stores), written by :func:`save` and checked by every reader. Files
+without ``checksums`` (written by skweights before they were stored) load
+unchecked.
 
 What a loaded estimator is
 --------------------------
@@ -63,10 +69,11 @@ rebuilt only from classes exported by :mod:`skweights.activations`,
 ``initializers``, ``penalties``, ``optimizers`` and ``constraints``, by calling
 the class with the stored keyword arguments. Every config is checked against the
 arrays. A missing file raises ``FileNotFoundError``; anything else wrong (a
-truncated or corrupted file, a missing or extra array, a shape or layer count
-that does not match the config, a non-finite weight, a newer format version, an
+truncated or corrupted file, an array whose digest differs from its stored
+checksum, a missing or extra array, a shape or layer count that does not match
+the config, a non-finite weight, a malformed config, a newer format version, an
 estimator other than the one ``expected``) raises ``ValueError`` naming the file
-and, where it applies, the layer.
+and, where it applies, the layer or the config field.
 """
 
 from __future__ import annotations

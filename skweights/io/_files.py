@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
+
+import numpy as np
 
 from ._check import check_config
 from ._config import dump_config, parse_config
 from ._weights import Weights, weights_of
 
-__all__ = ["existing_file", "read_weights", "writable_weights"]
+__all__ = ["checksums_of", "existing_file", "read_weights", "writable_weights"]
+
+#: the digest stored in ``config["checksums"]``
+CHECKSUM_ALGORITHM = "sha256"
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def existing_file(path) -> Path:
@@ -37,7 +45,86 @@ def writable_weights(estimator) -> tuple[Weights, str]:
         )
     weights = weights_of(estimator)
     check_config(weights)
-    return weights, dump_config(weights.config)
+    config = dict(weights.config, checksums=checksums_of(weights))
+    return weights, dump_config(config)
+
+
+def _digest(array) -> str:
+    """SHA-256 of an array's values: its bytes in C order, little-endian.
+
+    The same for every layout a format stores (safetensors keeps ``W.T``), so a
+    digest computed at save time checks the array read back in any format.
+    """
+    a = np.asarray(array)
+    a = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    return hashlib.sha256(a.tobytes()).hexdigest()
+
+
+def checksums_of(weights: Weights) -> dict:
+    """``config["checksums"]``: a digest of every weight and intercept array.
+
+    ``{"algorithm": "sha256", "coefs": [...], "intercepts": [...]}``, one hex
+    digest per layer, of the array ``coefs[i]`` (shape ``(fan_in, fan_out)``) or
+    ``intercepts[i]`` as :func:`_digest` reads it.
+    """
+    return {
+        "algorithm": CHECKSUM_ALGORITHM,
+        "coefs": [_digest(W) for W in weights.coefs],
+        "intercepts": [_digest(b) for b in weights.intercepts],
+    }
+
+
+def _verify_checksums(coefs, intercepts, config, source) -> None:
+    """Compare the arrays read with the digests stored at save time.
+
+    Files written before digests were stored have no ``"checksums"`` and are
+    not checked. A layer whose shape differs from ``layer_units`` is skipped
+    here: :func:`check_config` reports the shape, which says more.
+    """
+    if "checksums" not in config:
+        return
+    stored = config["checksums"]
+    if (
+        not isinstance(stored, dict)
+        or stored.get("algorithm") != CHECKSUM_ALGORITHM
+        or set(stored) != {"algorithm", "coefs", "intercepts"}
+    ):
+        raise ValueError(
+            f"{source} is corrupted: its config's checksums are not a mapping of "
+            f"'algorithm' ({CHECKSUM_ALGORITHM!r}), 'coefs' and 'intercepts'."
+        )
+    units = config.get("layer_units")
+    for kind, arrays in (("coefs", coefs), ("intercepts", intercepts)):
+        digests = stored[kind]
+        if not isinstance(digests, list) or not all(
+            isinstance(d, str) and _HEX_DIGEST.fullmatch(d) for d in digests
+        ):
+            raise ValueError(
+                f"{source} is corrupted: checksums[{kind!r}] is not a list of "
+                "SHA-256 hex digests."
+            )
+        if isinstance(units, list) and len(digests) != len(units) - 1:
+            raise ValueError(
+                f"{source} is corrupted: its config holds {len(digests)} "
+                f"{kind} checksum(s) for {len(units) - 1} layer(s) of weights."
+            )
+        what = "weights" if kind == "coefs" else "intercepts"
+        for i, (a, digest) in enumerate(zip(arrays, digests, strict=False)):
+            if not _shape_matches(a, units, i, kind):
+                continue
+            if _digest(a) != digest:
+                raise ValueError(
+                    f"{source} is corrupted: layer {i} {what} do not match their "
+                    f"checksum ({kind}[{i}]; the SHA-256 digest stored when the file "
+                    "was written): the file was damaged or altered since."
+                )
+
+
+def _shape_matches(array, units, i, kind) -> bool:
+    if not isinstance(units, list) or i + 1 >= len(units):
+        return False
+    expected = (units[i], units[i + 1]) if kind == "coefs" else (units[i + 1],)
+    return np.shape(array) == expected
 
 
 def read_weights(coefs, intercepts, config_text, source) -> Weights:
@@ -46,10 +133,12 @@ def read_weights(coefs, intercepts, config_text, source) -> Weights:
     Raises
     ------
     ValueError
-        Naming ``source``: arrays that do not chain or are not finite, an invalid
-        config, or one that does not describe the arrays.
+        Naming ``source``: arrays that do not match the checksums stored in the
+        config, do not chain or are not finite, an invalid config, or one that
+        does not describe the arrays.
     """
     config = parse_config(config_text, source)
+    _verify_checksums(coefs, intercepts, config, source)
     weights = Weights(coefs, intercepts, config=config, source=str(source))
     check_config(weights)
     return weights

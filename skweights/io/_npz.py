@@ -96,6 +96,15 @@ def read_npz(path) -> Weights:
     return read_weights(coefs, intercepts, str(config[()]), str(path))
 
 
+def _what(name) -> str:
+    """``"layer 1 weights (member 'coefs_1')"`` for a layer member, else the name."""
+    match = _MEMBER.fullmatch(name)
+    if match is None:
+        return f"member {name!r}"
+    kind = "weights" if match[1] == "coefs" else "intercepts"
+    return f"layer {match[2]} {kind} (member {name!r})"
+
+
 def _member(npz, name, path) -> np.ndarray:
     try:
         a = npz[name]
@@ -105,9 +114,9 @@ def _member(npz, name, path) -> np.ndarray:
                 f"{path}: member {name!r} holds Python objects (a pickle); "
                 "skweights never unpickles, refusing to load it."
             ) from None
-        raise ValueError(f"{path} is corrupted: member {name!r}: {exc}.") from None
+        raise ValueError(f"{path} is corrupted: {_what(name)}: {exc}.") from None
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ValueError(f"{path} is corrupted: member {name!r}: {exc}.") from None
+        raise ValueError(f"{path} is corrupted: {_what(name)}: {exc}.") from None
     if name != "config" and a.dtype not in (np.float32, np.float64):
         raise ValueError(
             f"{path}: member {name!r} has dtype {a.dtype}; expected float32 or float64."
