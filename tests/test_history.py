@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import accuracy_score, log_loss, r2_score
 
 from skweights import MLPClassifier, MLPRegressor, optimizers
 from skweights._history import History
@@ -18,14 +19,27 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 def manual_gradient(X, y, coefs, intercepts, alpha):
     """Squared-error gradient of a one-hidden-layer tanh network, by hand."""
+    return tanh_net(X, y, coefs, intercepts, alpha)[1]
+
+
+def tanh_net(X, y, coefs, intercepts, alpha):
+    """Objective and gradients of a one-hidden-layer tanh regressor, by hand.
+
+    The objective of a batch of ``n`` rows is ``mean(r**2) / 2 + alpha *
+    sum(||W||**2) / (2 n)``; returns it, the weights' gradients and the
+    intercepts' (which are not penalized).
+    """
     n = X.shape[0]
     H = np.tanh(X @ coefs[0] + intercepts[0])
     out = H @ coefs[1] + intercepts[1]
     delta2 = out - y.reshape(-1, 1)
-    g1 = H.T @ delta2
     delta1 = (delta2 @ coefs[1].T) * (1 - H**2)
-    g0 = X.T @ delta1
-    return [(g0 + alpha * coefs[0]) / n, (g1 + alpha * coefs[1]) / n]
+    loss = 0.5 * np.mean(delta2**2) + 0.5 * alpha * sum(np.sum(W**2) for W in coefs) / n
+    coef_grads = [
+        (X.T @ delta1 + alpha * coefs[0]) / n,
+        (H.T @ delta2 + alpha * coefs[1]) / n,
+    ]
+    return loss, coef_grads, [delta1.mean(axis=0), delta2.mean(axis=0)]
 
 
 def test_history_matches_values_recomputed_by_hand():
@@ -69,6 +83,166 @@ def test_history_matches_values_recomputed_by_hand():
     assert_array_equal(h["learning_rate"], [lr] * 3)
     assert np.isnan(h["val_loss"]).all() and np.isnan(h["val_score"]).all()
     assert (h["time"] > 0).all()
+
+
+def test_minibatch_epochs_replayed_by_hand():
+    # 50 rows in batches of 20: three minibatches per epoch, the last one short
+    X, y = make_regression(50, 3, noise=1.0, random_state=0)
+    X, y = X / 3, y / 100
+    lr, alpha = 0.05, 0.1
+    source = MLPRegressor(hidden_layer_sizes=(4,), max_iter=1, random_state=1)
+    source.fit(X, y)
+    model = MLPRegressor(
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        init=source,  # known initial weights, replayed from below
+        optimizer=optimizers.SGD(learning_rate=lr, momentum=0.0),
+        alpha=alpha,
+        batch_size=20,
+        shuffle=False,
+        max_iter=2,
+        random_state=0,
+    ).fit(X, y)
+    h = model.history_
+    coefs = [c.copy() for c in source.coefs_]
+    intercepts = [b.copy() for b in source.intercepts_]
+    for epoch in range(2):
+        start = [c.copy() for c in coefs]
+        loss, squared, n_batches = 0.0, np.zeros(2), 0
+        for batch in (slice(0, 20), slice(20, 40), slice(40, 50)):
+            value, coef_grads, intercept_grads = tanh_net(
+                X[batch], y[batch], coefs, intercepts, alpha
+            )
+            loss += value * len(X[batch]) / len(X)  # the epoch's loss weighs rows
+            squared += [np.sum(g**2) for g in coef_grads]
+            n_batches += 1
+            coefs = [c - lr * g for c, g in zip(coefs, coef_grads, strict=True)]
+            intercepts = [
+                b - lr * g for b, g in zip(intercepts, intercept_grads, strict=True)
+            ]
+        assert_allclose(h["loss"][epoch], loss, rtol=1e-12)
+        # the gradient norm averages the minibatches' squared norms
+        assert_allclose(h["grad_norm"][epoch], np.sqrt(squared / n_batches), rtol=1e-12)
+        assert_allclose(
+            h["weight_norm"][epoch], [np.linalg.norm(c) for c in coefs], rtol=1e-12
+        )
+        assert_allclose(
+            h["update_ratio"][epoch],
+            [
+                np.linalg.norm(c - s) / np.linalg.norm(s)
+                for c, s in zip(coefs, start, strict=True)
+            ],
+            rtol=1e-12,
+        )
+    for fitted, replayed in zip(model.coefs_, coefs, strict=True):
+        assert_allclose(fitted, replayed, rtol=1e-12)
+    assert_array_equal(h["learning_rate"], [lr, lr])
+
+
+def test_lbfgs_rows_match_the_gradient_at_the_accepted_point():
+    X, y = make_regression(50, 3, noise=1.0, random_state=1)
+    X, y = X / 3, y / 100
+    alpha = 0.1
+
+    def lbfgs(max_iter):
+        return MLPRegressor(
+            hidden_layer_sizes=(4,),
+            activation="tanh",
+            optimizer="lbfgs",
+            alpha=alpha,
+            max_iter=max_iter,
+            random_state=0,
+        ).fit(X, y)
+
+    # the same run stopped one iteration earlier gives the previous point
+    before, model = lbfgs(5), lbfgs(6)
+    h = model.history_
+    assert len(h) == model.n_iter_ == 6
+    assert_array_equal(h["grad_norm"][:5], before.history_["grad_norm"])
+    loss, coef_grads, _ = tanh_net(X, y, model.coefs_, model.intercepts_, alpha)
+    assert_allclose(h["loss"][-1], loss, rtol=1e-12)
+    assert_allclose(h["loss"][-1], model.loss_, rtol=1e-12)
+    assert_allclose(h["grad_norm"][-1], [np.linalg.norm(g) for g in coef_grads])
+    assert_allclose(h["weight_norm"][-1], [np.linalg.norm(c) for c in model.coefs_])
+    assert_allclose(
+        h["update_ratio"][-1],
+        [
+            np.linalg.norm(c - b) / np.linalg.norm(b)
+            for c, b in zip(model.coefs_, before.coefs_, strict=True)
+        ],
+    )
+    assert np.isnan(h["learning_rate"]).all() and np.isnan(h["val_loss"]).all()
+
+
+@pytest.fixture
+def validation_splits(monkeypatch):
+    """The held-out parts early stopping draws, as ``(X_val, y_val)``."""
+    from skweights.neural_network import _stochastic
+
+    splits = []
+    real = _stochastic.train_test_split
+
+    def recording(*arrays, **kwargs):
+        parts = real(*arrays, **kwargs)
+        splits.append((parts[1], parts[3]))
+        return parts
+
+    monkeypatch.setattr(_stochastic, "train_test_split", recording)
+    return splits
+
+
+def test_validation_loss_recomputed_on_the_held_out_split(validation_splits):
+    X, y = make_regression(120, 4, noise=5.0, random_state=0)
+    X, y = X / 3, y / 100
+    # fits of 1, 2, 3, 4 epochs follow the same path; while the validation score
+    # rises, each keeps the weights of its last epoch
+    runs = [
+        MLPRegressor(
+            hidden_layer_sizes=(8,),
+            early_stopping=True,
+            validation_fraction=0.25,
+            n_iter_no_change=50,
+            learning_rate_init=0.01,
+            max_iter=k,
+            random_state=0,
+        ).fit(X, y)
+        for k in range(1, 5)
+    ]
+    h = runs[-1].history_
+    assert (np.diff(h["val_score"]) > 0).all()
+    X_val, y_val = validation_splits[-1]
+    assert len(X_val) == 30 and len(validation_splits) == 4
+    for k, run in enumerate(runs):
+        assert_array_equal(validation_splits[k][0], X_val)
+        residual = y_val.ravel() - run.predict(X_val)
+        assert_allclose(h["val_loss"][k], 0.5 * np.mean(residual**2), rtol=1e-12)
+        assert_allclose(h["val_score"][k], r2_score(y_val.ravel(), run.predict(X_val)))
+    # the data loss only: the training objective on the same weights differs
+    assert not np.allclose(h["val_loss"], h["loss"])
+
+
+def test_validation_log_loss_at_the_best_epoch(validation_splits):
+    X, y = load_digits(return_X_y=True)
+    clf = MLPClassifier(
+        (16,),
+        early_stopping=True,
+        learning_rate_init=0.01,
+        max_iter=12,
+        n_iter_no_change=50,
+        random_state=0,
+    ).fit(X[:500] / 16, y[:500])
+    h = clf.history_
+    (X_val, Y_val) = validation_splits[0]
+    y_val = clf.classes_[Y_val.argmax(axis=1)]  # the split holds one-hot rows
+    best = int(np.argmax(h["val_score"]))
+    assert 0 < best < len(h) - 1  # the weights kept are neither the first nor last
+    # early stopping restores the best epoch's weights: its row is theirs
+    proba = clf.predict_proba(X_val)
+    assert_allclose(
+        h["val_loss"][best], log_loss(y_val, proba, labels=clf.classes_), rtol=1e-12
+    )
+    assert h["val_score"][best] == accuracy_score(y_val, clf.predict(X_val))
+    assert len(np.unique(h["val_loss"])) == len(h)
 
 
 @pytest.fixture(scope="module")
