@@ -13,6 +13,8 @@ from skweights import MLPClassifier, MLPRegressor, optimizers
 from skweights._history import History
 from skweights.exceptions import GradientWarning
 from skweights.initializers import RandomNormal
+from skweights.inspection import gradient_ratios
+from skweights.neural_network._diagnostics import GradientMonitor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -338,6 +340,79 @@ def test_well_initialized_deep_net_does_not_warn(digits):
         warnings.simplefilter("error", GradientWarning)
         deep("he_uniform").fit(X[:500], y[:500])
         deep("glorot_uniform", activation="tanh").fit(X[:500], y[:500])
+
+
+def test_exploding_gradients_are_named(digits):
+    # a tiny last hidden layer under a huge output layer: the error reaching
+    # layer 3 is multiplied by the 1e2-sized output weights, and its RMS
+    # gradient per weight dwarfs the output layer's (whose input is ~1e-4)
+    X, y = digits
+    inits = [RandomNormal(stddev=0.2)] * 3 + [
+        RandomNormal(stddev=1e-4),
+        RandomNormal(stddev=1e2),
+    ]
+    model = MLPClassifier(
+        (32,) * 4,
+        init=inits,
+        bias_init="zeros",
+        learning_rate_init=1e-4,
+        max_iter=2,
+        random_state=0,
+    )
+    with pytest.warns(GradientWarning) as record:
+        model.fit(X[:500], y[:500])
+    messages = [str(r.message) for r in record if r.category is GradientWarning]
+    assert len(messages) == 1  # once per fit; no vanishing layer either
+    ratio = gradient_ratios(model)[0, 3]
+    assert ratio > 1e4
+    assert messages[0].startswith(
+        f"Exploding gradients in epoch 1: the RMS gradient of layer(s) 3 is "
+        f"{ratio:.1e} times that of the top trainable layer (4)."
+    )
+    assert "ClipByGlobalNorm" in messages[0]
+
+
+def test_gradient_monitor_rule():
+    coefs = [np.ones((10, 10))] * 3 + [np.ones((10, 40))]
+    monitor = GradientMonitor(4)
+    # layer 3 has 4x the weights: its RMS per weight is its norm / 20, the
+    # others' / 10; ratios to layer 3: 2e5, 2e-5 (vanishing), 2 and 1
+    with pytest.warns(GradientWarning) as record:
+        monitor.check(np.array([1e5, 1e-5, 1.0, 1.0]), coefs, (True,) * 4, 7)
+    messages = sorted(str(r.message) for r in record)
+    assert len(messages) == 2
+    assert messages[0].startswith(
+        "Exploding gradients in epoch 7: the RMS gradient of layer(s) 0 is 2.0e+05 "
+        "times that of the top trainable layer (3)."
+    )
+    assert messages[1].startswith(
+        "Vanishing gradients in epoch 7: the RMS gradient of layer(s) 1 is 2.0e-05"
+    )
+    assert monitor.warned == {"exploding", "vanishing"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GradientWarning)
+        # each kind once per fit
+        monitor.check(np.array([1e5, 1e-5, 1.0, 1.0]), coefs, (True,) * 4, 8)
+        # with fewer than three trainable layers nothing is checked
+        GradientMonitor(4).check(
+            np.array([1e5, 1.0, 1.0, 1.0]), coefs, (True, False, False, True), 1
+        )
+        # a zero (perfectly fitted) or NaN top gradient says nothing
+        GradientMonitor(4).check(np.array([1e5, 1.0, 1.0, 0.0]), coefs, (True,) * 4, 1)
+        GradientMonitor(4).check(
+            np.array([1e5, 1.0, 1.0, np.nan]), coefs, (True,) * 4, 1
+        )
+    # a frozen top layer: the topmost trainable one is the reference, and a
+    # frozen layer is never flagged (its 1e-9 would vanish)
+    with pytest.warns(GradientWarning) as record:
+        GradientMonitor(4).check(
+            np.array([1e5, 1.0, 1.0, 1e-9]), coefs, (True, True, True, False), 1
+        )
+    assert len(record) == 1
+    assert str(record[0].message).startswith(
+        "Exploding gradients in epoch 1: the RMS gradient of layer(s) 0 is 1.0e+05 "
+        "times that of the top trainable layer (2)."
+    )
 
 
 def test_partial_fit_warns_once(digits):
