@@ -389,6 +389,33 @@ def test_npz_with_a_damaged_member(tmp_path):
         load(path)
 
 
+@pytest.mark.parametrize(
+    "where, why",
+    [
+        # the zip signature: numpy would read the file as a pickle
+        (lambda data: 0, r"not a valid \.npz file: not a zip archive"),
+        # inside a .npy header's Python literal (tokenize.TokenError in numpy)
+        (lambda data: data.rfind(b"'shape': (), }") + 13, r"member 'config'"),
+        # the central directory's compression method and zip version
+        # (NotImplementedError in zipfile)
+        (
+            lambda data: data.find(b"PK\x01\x02") + 10,
+            r"layer 0 weights \(member 'coefs_0'\): That compression method",
+        ),
+        (lambda data: data.find(b"PK\x01\x02") + 6, r"zip file version"),
+    ],
+)
+def test_damaged_npz_raises_value_error_naming_the_file(where, why, tmp_path):
+    path = tmp_path / "m.npz"
+    save(fitted("binary", np.float64), path)
+    data = bytearray(path.read_bytes())
+    data[where(data)] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=rf"m\.npz (is corrupted: )?.*{why}") as info:
+        load(path)
+    assert "allow_pickle" not in str(info.value)
+
+
 def test_save_refuses_networks_it_could_not_load(tmp_path):
     class Square(Activation):
         def forward(self, Z):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tokenize
 import zipfile
 
 import numpy as np
@@ -13,6 +14,22 @@ from ._weights import Weights
 __all__ = ["read_npz", "save_npz"]
 
 _MEMBER = re.compile(r"(coefs|intercepts)_(0|[1-9][0-9]*)")
+#: how a damaged zip archive or ``.npy`` header fails in zipfile and numpy: bad
+#: CRCs and truncation, unknown compression or zip versions, encrypted members,
+#: headers that do not parse
+_DAMAGED = (
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,
+    tokenize.TokenError,
+    KeyError,
+    ValueError,
+)
+#: the local file header every zip archive written by NumPy starts with
+_ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 def save_npz(estimator, path) -> None:
@@ -64,15 +81,22 @@ def read_npz(path) -> Weights:
         missing member, an object array, arrays that do not match the config.
     """
     path = existing_file(path)
-    if not zipfile.is_zipfile(path):
+    with open(path, "rb") as f:
+        signature = f.read(len(_ZIP_SIGNATURE))
+    # Checked first: np.load reads a file that is neither a zip nor a .npy as a
+    # pickle (refused, with advice to load it unsafely).
+    if signature != _ZIP_SIGNATURE or not zipfile.is_zipfile(path):
         raise ValueError(
             f"{path} is not a valid .npz file: not a zip archive, or truncated."
         )
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            members = {name: _member(npz, name, path) for name in npz.files}
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ValueError(f"{path} is corrupted: {exc}.") from None
+    with open(path, "rb") as f:  # ours to close, whatever np.load raises
+        try:
+            npz = np.load(f, allow_pickle=False)
+            names = list(npz.files)
+        except _DAMAGED as exc:
+            raise ValueError(f"{path} is corrupted: {_reason(exc)}.") from None
+        with npz:
+            members = {name: _member(npz, name, path) for name in names}
     config = members.pop("config", None)
     if config is None:
         raise ValueError(f"{path} is corrupted: it has no 'config' member.")
@@ -105,18 +129,22 @@ def _what(name) -> str:
     return f"layer {match[2]} {kind} (member {name!r})"
 
 
+def _reason(exc) -> str:
+    return str(exc) or type(exc).__name__
+
+
 def _member(npz, name, path) -> np.ndarray:
     try:
         a = npz[name]
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
+    except _DAMAGED as exc:
+        if isinstance(exc, ValueError) and "allow_pickle" in str(exc):
             raise ValueError(
                 f"{path}: member {name!r} holds Python objects (a pickle); "
                 "skweights never unpickles, refusing to load it."
             ) from None
-        raise ValueError(f"{path} is corrupted: {_what(name)}: {exc}.") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ValueError(f"{path} is corrupted: {_what(name)}: {exc}.") from None
+        raise ValueError(
+            f"{path} is corrupted: {_what(name)}: {_reason(exc)}."
+        ) from None
     if name != "config" and a.dtype not in (np.float32, np.float64):
         raise ValueError(
             f"{path}: member {name!r} has dtype {a.dtype}; expected float32 or float64."
