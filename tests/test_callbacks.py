@@ -1,13 +1,27 @@
-"""scikit-learn's callback API: one task per epoch, also under GridSearchCV."""
+"""scikit-learn's callback API: one task per epoch, also under GridSearchCV; and
+the estimators without it (scikit-learn < 1.9)."""
+
+import json
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
 
 from skweights import MLPClassifier, MLPRegressor
 
-callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+try:
+    from sklearn import callback
+except ImportError:  # scikit-learn < 1.9
+    callback = None
+
+needs_callbacks = pytest.mark.skipif(
+    callback is None, reason="scikit-learn < 1.9 has no sklearn.callback"
+)
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -48,10 +62,13 @@ class Recorder:
         return [e for e in self.ended if e[0][-1] == "epoch"]
 
 
-class PropagatedRecorder(Recorder, callback.AutoPropagatedCallback):
-    max_propagation_depth = None
+if callback is not None:
+
+    class PropagatedRecorder(Recorder, callback.AutoPropagatedCallback):
+        max_propagation_depth = None
 
 
+@needs_callbacks
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "lbfgs"])
 def test_one_task_per_epoch(digits, optimizer):
     X, y = digits
@@ -69,6 +86,7 @@ def test_one_task_per_epoch(digits, optimizer):
         assert epochs[0][2] != epochs[-1][2]
 
 
+@needs_callbacks
 def test_scoring_monitor_logs_every_epoch(digits):
     X, y = digits
     monitor = callback.ScoringMonitor(scoring="accuracy")
@@ -83,6 +101,7 @@ def test_scoring_monitor_logs_every_epoch(digits):
     assert epochs[-1]["accuracy"] == pytest.approx(clf.score(X, y))
 
 
+@needs_callbacks
 def test_partial_fit_is_one_epoch(digits):
     X, y = digits
     rec = Recorder()
@@ -92,6 +111,7 @@ def test_partial_fit_is_one_epoch(digits):
     assert len(rec.epochs()) == 2
 
 
+@needs_callbacks
 def test_nested_under_grid_search(digits):
     X, y = digits
     rec = PropagatedRecorder()
@@ -105,6 +125,7 @@ def test_nested_under_grid_search(digits):
     assert all(path[0] == "fit" and "fit" in path[1:] for path, _, _ in epochs)
 
 
+@needs_callbacks
 def test_progress_bar_runs(digits, capsys):
     pytest.importorskip("rich")
     X, y = digits
@@ -113,8 +134,74 @@ def test_progress_bar_runs(digits, capsys):
     assert model.n_iter_ == 3
 
 
+@needs_callbacks
 def test_a_callback_can_stop_training(digits):
     X, y = digits
     model = MLPClassifier((8,), max_iter=50, random_state=0)
     model.set_callbacks(Recorder(stop_after=2)).fit(X, y)
     assert model.n_iter_ == len(model.loss_curve_) == 2
+
+
+# Run in a fresh interpreter: scikit-learn itself imports sklearn.callback (1.9),
+# so its modules are loaded first, then the name is blocked, as if absent, for the
+# import of skweights.
+WITHOUT_CALLBACK_API = textwrap.dedent(
+    """
+    import json, sys, warnings
+    import sklearn.base, sklearn.datasets, sklearn.exceptions, sklearn.metrics
+    import sklearn.model_selection, sklearn.pipeline, sklearn.preprocessing
+    import sklearn.utils.validation
+    sys.modules["sklearn.callback"] = None  # from sklearn.callback import ... fails
+    warnings.simplefilter("error")
+    warnings.simplefilter("ignore", sklearn.exceptions.ConvergenceWarning)
+
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import GridSearchCV
+    from skweights import MLPClassifier
+    from skweights.neural_network import _callbacks
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:200] / 16, y[:200]
+    out = {
+        "has_api": _callbacks.HAS_CALLBACKS,
+        "set_callbacks": hasattr(MLPClassifier(), "set_callbacks"),
+    }
+    for optimizer in ("adam", "lbfgs"):
+        clf = MLPClassifier((8,), optimizer=optimizer, max_iter=3, random_state=0)
+        out[optimizer] = clf.fit(X, y).predict_proba(X).tolist()
+    clf = MLPClassifier((8,), random_state=0)
+    clf.partial_fit(X, y, classes=list(range(10))).partial_fit(X, y)
+    out["partial_fit"] = clf.predict(X).tolist()
+    search = GridSearchCV(
+        MLPClassifier((8,), max_iter=2, random_state=0), {"alpha": [1e-4, 1.0]}, cv=2
+    )
+    out["search"] = search.fit(X, y).best_params_["alpha"]
+    print(json.dumps(out))
+    """
+)
+
+
+def test_works_without_the_callback_api():
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_CALLBACK_API],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    # no set_callbacks at all rather than one that cannot work
+    assert out["has_api"] is False and out["set_callbacks"] is False
+    # and training is the same as with the API (whose tasks cost nothing unset)
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:200] / 16, y[:200]
+    for optimizer in ("adam", "lbfgs"):
+        clf = MLPClassifier((8,), optimizer=optimizer, max_iter=3, random_state=0)
+        assert_array_equal(out[optimizer], clf.fit(X, y).predict_proba(X))
+    clf = MLPClassifier((8,), random_state=0)
+    clf.partial_fit(X, y, classes=np.arange(10)).partial_fit(X, y)
+    assert_array_equal(out["partial_fit"], clf.predict(X))
+    search = GridSearchCV(
+        MLPClassifier((8,), max_iter=2, random_state=0), {"alpha": [1e-4, 1.0]}, cv=2
+    )
+    assert out["search"] == search.fit(X, y).best_params_["alpha"]
