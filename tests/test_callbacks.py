@@ -89,16 +89,24 @@ def test_one_task_per_epoch(digits, optimizer):
 @needs_callbacks
 def test_scoring_monitor_logs_every_epoch(digits):
     X, y = digits
-    monitor = callback.ScoringMonitor(scoring="accuracy")
-    model = MLPRegressor(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
-    model.set_callbacks(callback.ScoringMonitor(scoring="r2"))
-    model.fit(X, y.astype(float))
-    clf = MLPClassifier((8,), max_iter=4, random_state=0).set_callbacks(monitor)
+    clf_monitor = callback.ScoringMonitor(scoring="accuracy")
+    reg_monitor = callback.ScoringMonitor(scoring="r2")
+    reg = MLPRegressor(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
+    reg.set_callbacks(reg_monitor).fit(X, y.astype(float))
+    clf = MLPClassifier((8,), max_iter=4, random_state=0).set_callbacks(clf_monitor)
     clf.fit(X, y)
-    rows = monitor.get_logs().data
-    epochs = [r for r in rows if r["task_name"] == "epoch"]
-    assert len(epochs) == 4
-    assert epochs[-1]["accuracy"] == pytest.approx(clf.score(X, y))
+    for monitor, model, metric in (
+        (clf_monitor, clf, "accuracy"),
+        (reg_monitor, reg, "r2"),
+    ):
+        rows = monitor.get_logs().data
+        epochs = [r for r in rows if r["task_name"] == "epoch"]
+        assert len(epochs) == model.n_iter_ == 4
+        # the last epoch is scored with the weights the fit ended with
+        assert epochs[-1][metric] == pytest.approx(model.score(X, y), rel=1e-12)
+    # and each epoch with its own: the regressor's R^2 moves every epoch
+    r2 = [r["r2"] for r in reg_monitor.get_logs().data if r["task_name"] == "epoch"]
+    assert len(set(r2)) == 4 and r2[-1] > r2[0]
 
 
 @needs_callbacks
@@ -126,12 +134,47 @@ def test_nested_under_grid_search(digits):
 
 
 @needs_callbacks
-def test_progress_bar_runs(digits, capsys):
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_iter": 3},
+        # stopped by its rule after 3 of 50 epochs: the bar still ends the fit
+        {"max_iter": 50, "tol": 10.0, "n_iter_no_change": 1},
+        {"max_iter": 4, "optimizer": "lbfgs"},
+    ],
+)
+def test_progress_bar_advances_once_per_epoch(digits, capsys, params):
     pytest.importorskip("rich")
+
+    class RecordingBar(callback.ProgressBar):
+        """scikit-learn's ProgressBar, recording the task of every event."""
+
+        def __init__(self):
+            super().__init__()
+            self.begun, self.ended = [], []
+
+        def on_fit_task_begin(self, estimator, context):
+            self.begun.append((context.task_name, context.max_subtasks))
+            super().on_fit_task_begin(estimator, context)
+
+        def on_fit_task_end(self, estimator, context):
+            path = callback._callback_context.get_context_path(context)
+            self.ended.append(tuple((c.task_name, c.task_id) for c in path))
+            super().on_fit_task_end(estimator, context)
+
     X, y = digits
-    model = MLPClassifier((8,), max_iter=3, random_state=0)
-    model.set_callbacks(callback.ProgressBar()).fit(X, y)
-    assert model.n_iter_ == 3
+    bar = RecordingBar()
+    model = MLPClassifier((8,), random_state=0, **params).set_callbacks(bar)
+    model.fit(X, y)
+    n = model.n_iter_
+    assert n == len(model.history_)
+    if "tol" in params:
+        assert n < params["max_iter"]
+    # the fit task announces max_iter epochs, then one leaf task per epoch ...
+    assert bar.begun == [("fit", params["max_iter"])] + [("epoch", 0)] * n
+    # ... each ending under the fit task, in order, and the fit task last
+    assert bar.ended == [(("fit", 0), ("epoch", i)) for i in range(n)] + [(("fit", 0),)]
+    assert "MLPClassifier - fit" in capsys.readouterr().out
 
 
 @needs_callbacks
