@@ -11,6 +11,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from ._threads import for_chunks
+
 
 def forward(X, coefs, intercepts, hidden, output, workspace=None):
     """Return the list of layer outputs, ``[X, A_1, ..., A_L]``.
@@ -193,15 +195,22 @@ def loss_and_gradients(
         if i > lowest:
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
             hidden.derivative(activations[i], delta)
-    # (g + alpha * R'(W)) / S, elementwise: per layer or on the packed arrays alike.
+
+    # (g + alpha * R'(W)) / S, elementwise and in this order (scikit-learn's, so
+    # the weights stay bit-identical to its): per layer or on the packed arrays
+    # alike, chunk by chunk, large arrays across threads.
+    def finish(penalized):
+        def scale(w, g):
+            if penalized:
+                penalty.add_gradient(w, g, alpha)
+            g /= sw_sum
+
+        return scale
+
     for W, grad in zip(layers_w, grads_w, strict=True):
-        if alpha:
-            penalty.add_gradient(W, grad, alpha)
-        grad /= sw_sum
+        for_chunks(finish(bool(alpha)), W, grad)
     for b, grad in zip(layers_b, grads_b, strict=True):
-        if penalize_b:
-            penalty.add_gradient(b, grad, alpha)
-        grad /= sw_sum
+        for_chunks(finish(penalize_b), b, grad)
     if trainable is not None and not all(trainable):
         for i, t in enumerate(trainable):
             if not t:  # the penalty term above touched the packed arrays whole

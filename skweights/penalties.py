@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._component import Component, resolve
+from ._threads import scratch
 from ._validation import check_real
 
 __all__ = ["Penalty", "NoPenalty", "L2", "L1", "ElasticNet", "PENALTIES", "get"]
@@ -67,11 +68,13 @@ class Penalty(Component):
         return out
 
     def add_gradient(self, W: np.ndarray, grad: np.ndarray, scale: float) -> None:
-        """Add ``scale`` times the gradient of the smooth part to ``grad`` in place."""
-        if self.l2 == 1.0:
-            grad += scale * W
-        elif self.l2:
-            grad += (scale * self.l2) * W
+        """Add ``scale`` times the gradient of the smooth part to ``grad`` in place.
+
+        Through a scratch array: no temporary as large as ``W`` per call.
+        """
+        if self.l2:
+            factor = scale if self.l2 == 1.0 else scale * self.l2
+            grad += np.multiply(W, factor, out=scratch(W))
 
     def prox(self, W: np.ndarray, step) -> None:
         """Soft-threshold ``W`` in place by ``step * l1`` (the L1 part's proximal map).

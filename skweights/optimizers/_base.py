@@ -15,61 +15,24 @@ Learning-rate schedules act between epochs, as scikit-learn's do: after each epo
 
 from __future__ import annotations
 
-import threading
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from .._component import Component
+from .._threads import CHUNK, for_chunks, scratch
 from .._validation import check_real
 
 __all__ = [
     "Optimizer",
     "Schedule",
     "ScheduleState",
+    "CHUNK",
     "as_schedule",
-    "chunked",
+    "for_chunks",
     "scratch",
     "with_lr",
 ]
-
-_scratch = threading.local()
-
-#: elements per chunk of an in-place update: 64 Ki float64 = 512 KiB per array,
-#: so the few arrays a step touches stay in the core's cache between operations
-CHUNK = 1 << 16
-
-
-def chunked(*arrays):
-    """Yield matching flat slices of at most :data:`CHUNK` elements.
-
-    The arrays are contiguous and of the same size; ``None`` entries stay None.
-    """
-    flats = [None if a is None else a.reshape(-1) for a in arrays]
-    size = next(f.size for f in flats if f is not None)
-    for start in range(0, size, CHUNK):
-        stop = start + CHUNK
-        yield tuple(None if f is None else f[start:stop] for f in flats)
-
-
-def scratch(like: np.ndarray, slot: int = 0) -> np.ndarray:
-    """A reusable work array shaped like ``like``, private to the calling thread.
-
-    Optimizers compute their update terms into these instead of allocating
-    temporaries every step; the contents are garbage between calls. Each slot is
-    one flat buffer as large as the largest parameter seen, viewed in the shape
-    asked for, so the memory is that of the largest parameter per slot, not of
-    the whole network. Keeping them out of the optimizer state keeps pickles
-    small, and per-thread keeps parallel fits (threads) from sharing them.
-    """
-    cache = getattr(_scratch, "arrays", None)
-    if cache is None:
-        cache = _scratch.arrays = {}
-    key = (slot, like.dtype.str)
-    flat = cache.get(key)
-    if flat is None or flat.size < like.size:
-        flat = cache[key] = np.empty(like.size, like.dtype)
-    return flat[: like.size].reshape(like.shape)
 
 
 class ScheduleState(NamedTuple):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_bool, check_option, check_real
-from ._base import Optimizer, ScheduleState, chunked, scratch, with_lr
+from ._base import Optimizer, ScheduleState, for_chunks, scratch, with_lr
 from ._util import (
     VARIANTS,
     decay_mask,
@@ -159,29 +159,34 @@ class Adam(Optimizer):
             step = state.lr / (1 - b1**t)
             bc2_sqrt = np.sqrt(1 - b2**t)
         scale = -lr_t if keras else -step
+        eps = self.epsilon
+
+        # In place, chunk by chunk through two scratch arrays (cache-sized), large
+        # arrays split across threads; the same operations, in the same order, as
+        # the docstring's equations.
+        def step_chunk(p_, g_, m, v, vm):
+            tmp, step_ = scratch(p_, 0), scratch(p_, 1)
+            m *= b1
+            np.multiply(g_, 1 - b1, out=tmp)
+            m += tmp
+            v *= b2
+            np.multiply(g_, g_, out=tmp)
+            tmp *= 1 - b2
+            v += tmp
+            if vm is not None:
+                np.maximum(vm, v, out=vm)
+                v = vm
+            denom = np.sqrt(v, out=tmp)
+            if not keras:
+                denom /= bc2_sqrt
+            denom += eps
+            np.multiply(m, scale, out=step_)
+            step_ /= denom
+            p_ += step_
+
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             v_max = state.v_max[i] if self.amsgrad else None
-            # In place, chunk by chunk through two scratch arrays (cache-sized);
-            # the same operations, in the same order, as the docstring's equations.
-            for p_, g_, m, v, vm in chunked(p, g, state.m[i], state.v[i], v_max):
-                tmp, step_ = scratch(p_, 0), scratch(p_, 1)
-                m *= b1
-                np.multiply(g_, 1 - b1, out=tmp)
-                m += tmp
-                v *= b2
-                np.multiply(g_, g_, out=tmp)
-                tmp *= 1 - b2
-                v += tmp
-                if vm is not None:
-                    np.maximum(vm, v, out=vm)
-                    v = vm
-                denom = np.sqrt(v, out=tmp)
-                if not keras:
-                    denom /= bc2_sqrt
-                denom += self.epsilon
-                np.multiply(m, scale, out=step_)
-                step_ /= denom
-                p_ += step_
+            for_chunks(step_chunk, p, g, state.m[i], state.v[i], v_max)
         return state._replace(t=t)
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_bool, check_option, check_real
-from ._base import Optimizer, ScheduleState, chunked, scratch, with_lr
+from ._base import Optimizer, ScheduleState, for_chunks, scratch, with_lr
 from ._util import VARIANTS, init_schedule
 from .schedules import SCHEDULES
 
@@ -155,17 +155,21 @@ class SGD(Optimizer):
     def update(self, params, grads, state):
         lr, mu = state.lr, self.momentum
         if self.variant == "keras":
+            nesterov = self.nesterov
+
+            def step_chunk(p, g, v):
+                lr_g = np.multiply(g, lr, out=scratch(p, 0))
+                v *= mu
+                v -= lr_g
+                if nesterov:
+                    step = np.multiply(v, mu, out=scratch(p, 1))
+                    step -= lr_g
+                    p += step
+                else:
+                    p += v
+
             for arrays in zip(params, grads, state.velocities, strict=True):
-                for p, g, v in chunked(*arrays):
-                    lr_g = np.multiply(g, lr, out=scratch(p, 0))
-                    v *= mu
-                    v -= lr_g
-                    if self.nesterov:
-                        step = np.multiply(v, mu, out=scratch(p, 1))
-                        step -= lr_g
-                        p += step
-                    else:
-                        p += v
+                for_chunks(step_chunk, *arrays)
             return state._replace(t=state.t + 1)
         first = state.t == 0
         for p, g, b in zip(params, grads, state.velocities, strict=True):
