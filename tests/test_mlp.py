@@ -735,3 +735,74 @@ def test_small_problems_train_on_one_blas_thread_and_restore_the_setting():
         base.loss_and_gradients = original
     assert seen and all(threads == [1] * len(before) for threads in seen)
     assert blas_threads() == before
+
+
+# ------------------------------------------- continuing with another optimizer
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "first, then",
+    [
+        ("adam", "sgd"),
+        ("sgd", "rmsprop"),
+        ("adam", Adam(amsgrad=True)),
+        (Adam(), SGD(nesterov=False)),
+    ],
+    ids=["adam-sgd", "sgd-rmsprop", "adam-amsgrad", "objects"],
+)
+def test_partial_fit_with_another_optimizer_starts_its_state_afresh(first, then):
+    X, y = X_IRIS, Y_IRIS
+    est = MLPClassifier(hidden_layer_sizes=(5,), optimizer=first, random_state=0)
+    est.partial_fit(X, y, classes=np.unique(y))
+    est.partial_fit(X, y)
+    weights = [W.copy() for W in est.coefs_]
+    est.set_params(optimizer=then).partial_fit(X, y)
+    # the weights carry over and move on; the state is the new optimizer's after
+    # its first epoch (one batch of 150 rows here)
+    expected = est.optimizer_.init([np.zeros(1)])
+    assert type(est._optimizer_state) is type(expected)
+    if "t" in expected._fields:
+        assert est._optimizer_state.t == 1
+    assert not np.array_equal(est.coefs_[0], weights[0])
+    assert all(np.isfinite(W).all() for W in est.coefs_)
+
+
+def test_partial_fit_with_new_numbers_keeps_the_optimizer_state():
+    # As in scikit-learn, the state, current learning rate included, carries
+    # over when only numeric hyperparameters change between calls.
+    X, y = X_IRIS, Y_IRIS
+    est = MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
+    est.partial_fit(X, y, classes=np.unique(y))
+    est.partial_fit(X, y)
+    steps = est._optimizer_state.t
+    est.set_params(learning_rate_init=1e-4, beta_1=0.5).partial_fit(X, y)
+    assert est._optimizer_state.t == steps + 1
+    assert est._optimizer_state.lr == 1e-3
+
+
+def test_an_interruption_before_any_epoch_keeps_the_previous_model(monkeypatch):
+    X, y = X_IRIS, Y_IRIS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+        est.fit(X, y)
+    before = [a.copy() for a in est.coefs_ + est.intercepts_]
+    proba = est.predict_proba(X)
+    n_iter, curve = est.n_iter_, list(est.loss_curve_)
+
+    def interrupted(self, params, grads, state):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Adam, "update", interrupted)
+    for call in (
+        lambda: est.set_params(random_state=1).fit(X, y),  # a refit
+        lambda: est.set_params(warm_start=True).fit(X, y),
+        lambda: est.partial_fit(X, y),
+    ):
+        with pytest.raises(KeyboardInterrupt):
+            call()
+        for a, b in zip(est.coefs_ + est.intercepts_, before, strict=True):
+            assert_array_equal(a, b)
+        assert est.n_iter_ == n_iter and est.loss_curve_ == curve
+        assert_array_equal(est.predict_proba(X), proba)

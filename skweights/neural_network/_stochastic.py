@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -14,30 +15,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches, shuffle
 
 from .._history import History
+from .._threads import (
+    CHUNK,
+    blas_threads,
+    elementwise_threads,
+    one_blas_thread,
+    scratch,
+)
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
-from ..optimizers._base import CHUNK, scratch
 from ._diagnostics import GradientMonitor
-
-try:  # installed with scikit-learn, which requires it; not a dependency of ours
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # pragma: no cover
-    ThreadpoolController = None
-
-_controller = []  # one ThreadpoolController per process, made at first use
-
-
-def _one_blas_thread():
-    """Limit BLAS to one thread; returns the limiter (``restore_original_limits``).
-
-    The controller scans the loaded libraries once (0.5 ms, paid by every
-    ``partial_fit`` call before); limiting through it costs 20 us.
-    """
-    if ThreadpoolController is None:  # pragma: no cover
-        return None
-    if not _controller:
-        _controller.append(ThreadpoolController())
-    return _controller[0].limit(limits=1, user_api="blas")
-
 
 #: batch_size * largest fan_in * fan_out at or below which training uses one BLAS
 #: thread (digits at 200 x 64 x 100 is 1.3e6; the 256 x 256 x 512 layer is 3.4e7)
@@ -63,11 +49,14 @@ class StochasticMixin:
             not incremental
             or getattr(self, "_optimizer_state", None) is None
             or getattr(self, "_trainable", None) != trainable
+            or getattr(self, "_optimizer_kind", None) != _optimizer_kind(optimizer)
         ):
-            # A change of frozen_layers changes what the state is shaped like.
+            # A change of frozen_layers changes what the state is shaped like, a
+            # change of optimizer what it holds: both start it afresh.
             self._optimizer_state = optimizer.init(params, is_bias)
             self._schedule_epoch = 0  # epochs the schedule has seen, across calls
         self._trainable = trainable
+        self._optimizer_kind = _optimizer_kind(optimizer)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         val = None
@@ -103,18 +92,20 @@ class StochasticMixin:
         # (measured: digits 4.9 against 5.1 ms/epoch, 8x64 layers at batch 32 0.43
         # against 0.49 s/epoch); restored when the epochs end, however they end.
         largest = batch_size * max(W.size for W in self.coefs_)
-        limiter = (
-            _one_blas_thread()
-            if largest <= SMALL_GEMM and isinstance(X, np.ndarray)
-            else None
+        threads = contextlib.ExitStack()  # undone however the epochs end
+        threads.enter_context(
+            one_blas_thread(largest <= SMALL_GEMM and isinstance(X, np.ndarray))
+        )
+        # Elementwise updates use as many threads as the BLAS may.
+        threads.enter_context(elementwise_threads(blas_threads()))
+        # The loop checks losses and weights for non-finite values itself and rolls
+        # back; numpy's overflow warnings on the way would only mask that error.
+        threads.enter_context(
+            np.errstate(over="ignore", invalid="ignore", divide="ignore")
         )
         sample_idx = np.arange(n_samples, dtype=int)
         self.n_iter_ = 0
         checkpoint = None
-        # The loop checks losses and weights for non-finite values itself and rolls
-        # back; numpy's overflow warnings on the way would only mask that error.
-        quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-        quiet.__enter__()
         try:
             for _ in range(self.max_iter):
                 # Where training goes back to if this epoch diverges or is
@@ -221,7 +212,9 @@ class StochasticMixin:
                         stacklevel=4,
                     )
         except KeyboardInterrupt:
-            if checkpoint is None:
+            if checkpoint is None or self.n_iter_ == 0:
+                # No epoch of this call completed: nothing is worth keeping, and
+                # the caller restores the estimator as it was before the call.
                 raise
             self._restore(checkpoint, packed)
             tasks.abandon_epoch()
@@ -238,10 +231,17 @@ class StochasticMixin:
             self._optimizer_state = optimizer.init(params, is_bias)
             tasks.abandon_epoch()
             self._end_early_stopping(val)
+            if self.n_iter_:
+                kept = (
+                    f"the weights of the last completed epoch ({self.n_iter_}, "
+                    f"training loss {self.loss_:.6g})"
+                )
+            else:
+                kept = "its initial weights (no epoch completed)"
             raise DivergenceError(
                 f"Training diverged in epoch {self.n_iter_ + 1}: {exc}. The "
-                f"estimator keeps the weights of the last completed epoch "
-                f"({self.n_iter_}) and its optimizer restarts. Try a lower learning rate (learning_rate_init="
+                f"estimator keeps {kept}, and its optimizer restarts. Try a "
+                "lower learning rate (learning_rate_init="
                 f"{self.learning_rate_init:g} now), gradient clipping (e.g. "
                 "optimizer=ClipByGlobalNorm(optimizer, max_norm=1.0) from "
                 "skweights.optimizers), scaling the inputs (StandardScaler), or an "
@@ -249,9 +249,7 @@ class StochasticMixin:
                 "relu)."
             ) from None
         finally:
-            quiet.__exit__(None, None, None)
-            if limiter is not None:
-                limiter.restore_original_limits()
+            threads.close()
         self._end_early_stopping(val)
 
     def _history(self):
@@ -449,6 +447,24 @@ class StochasticMixin:
         if self.loss_curve_[-1] < self.best_loss_:
             self.best_loss_ = self.loss_curve_[-1]
         return None, None
+
+
+def _optimizer_kind(optimizer):
+    """What an optimizer's state depends on: its class and every parameter that is
+    not a number (wrapped optimizers, schedules, options such as ``amsgrad``).
+
+    When only numbers (betas, momentum, the initial learning rate) change between
+    ``partial_fit`` calls, the state carries over, the current learning rate
+    included, as in scikit-learn; any other change makes it the state of another
+    optimizer, which then starts afresh.
+    """
+    kind = [type(optimizer)]
+    for name, value in sorted(optimizer.get_params(deep=True).items()):
+        if isinstance(value, (bool, str, type(None))):
+            kind.append((name, value))
+        elif not isinstance(value, Real):
+            kind.append((name, type(value)))
+    return tuple(kind)
 
 
 class _Diverged(Exception):
