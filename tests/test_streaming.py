@@ -471,3 +471,115 @@ def test_custom_source_and_empty_chunks_are_skipped():
     fit_stream(rec, Source(), epochs=2, random_state=0)
     assert rec.stream_history_.n_calls == [2, 2]
     assert "n_chunks=2" in repr(ArrayChunks(np.ones((4, 1)), np.ones(4), 2))
+
+
+class RowRecorder(BaseEstimator):
+    """Records the rows, targets and weights of every partial_fit call."""
+
+    def partial_fit(self, X, y, sample_weight=None):
+        if not hasattr(self, "calls_"):
+            self.coef_, self.calls_ = np.zeros(1), []
+        self.calls_.append(
+            (np.asarray(X)[:, 0].copy(), np.asarray(y).copy(), sample_weight)
+        )
+        return self
+
+    def score(self, X, y, sample_weight=None):
+        return 0.0
+
+
+def _numbered_chunks(n_chunks, rows):
+    """Row r of the data has X[r] == (r, -r), y[r] == r and weight r / 10, in
+    chunks of ``rows`` consecutive rows: chunk of row r is r // rows."""
+    out = []
+    for i in range(n_chunks):
+        r = np.arange(i * rows, (i + 1) * rows, dtype=float)
+        out.append((np.column_stack([r, -r]), r.copy(), r / 10))
+    return out
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_shuffle_buffer_mixes_rows_of_different_chunks(stream):
+    n_chunks, rows, held = 6, 10, 2
+    chunks = _numbered_chunks(n_chunks, rows)
+    source = (lambda: iter(chunks)) if stream else chunks
+
+    def run(shuffle_buffer, random_state=0):
+        rec = RowRecorder()
+        fit_stream(
+            rec,
+            source,
+            epochs=2,
+            shuffle_buffer=shuffle_buffer,
+            random_state=random_state,
+        )
+        return rec.calls_
+
+    calls = run(held)
+    assert len(calls) == 2 * n_chunks
+    for X0, y, w in calls:
+        assert len(X0) == rows
+        assert_array_equal(y, X0)  # X, y and the weights stay aligned
+        assert_array_equal(w, X0 / 10)
+    epochs = [calls[:n_chunks], calls[n_chunks:]]
+    for epoch in epochs:
+        # every row exactly once per epoch
+        rows_seen = np.sort(np.concatenate([X0 for X0, _, _ in epoch]))
+        assert_array_equal(rows_seen, np.arange(n_chunks * rows))
+        # every call mixes rows of several chunks
+        assert all(len(np.unique(X0 // rows)) > 1 for X0, _, _ in epoch)
+    assert any(not np.array_equal(a[0], b[0]) for a, b in zip(*epochs, strict=True)), (
+        "both epochs drew the same batches"
+    )
+    if stream:
+        for j, (X0, _, _) in enumerate(epochs[0]):
+            # never before its chunk is read; some rows wait beyond the buffer
+            assert (X0 // rows).max() <= j + held
+        late = [j for j, (X0, _, _) in enumerate(epochs[0]) if (X0 // rows == 0).any()]
+        assert max(late) > held
+    # deterministic under random_state
+    again, other = run(held), run(held, random_state=1)
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(calls, again, strict=True))
+    assert any(
+        not np.array_equal(a[0], b[0]) for a, b in zip(calls, other, strict=True)
+    )
+    # without the buffer, a call never mixes two chunks
+    assert all(len(np.unique(X0 // rows)) == 1 for X0, _, _ in run(0))
+
+
+def test_shuffle_buffer_takes_sparse_and_pandas_chunks_and_validation():
+    pd = pytest.importorskip("pandas")
+    sp = pytest.importorskip("scipy.sparse")
+    chunks = _numbered_chunks(5, 8)
+    for convert in (sp.csr_matrix, pd.DataFrame):
+        converted = [(convert(X), pd.Series(y), w) for X, y, w in chunks]
+        reg = MLPRegressor(hidden_layer_sizes=(4,), random_state=0)
+        fit_stream(
+            reg,
+            lambda c=converted: iter(c),
+            epochs=2,
+            shuffle_buffer=1,
+            validation="last",
+            random_state=0,
+        )
+        assert reg.stream_history_.n_rows == [32, 32]
+        assert reg.stream_history_.n_calls == [4, 4]
+
+
+def test_shuffle_buffer_and_mix_compose():
+    rec = RowRecorder()
+    fit_stream(rec, _numbered_chunks(5, 4), epochs=1, shuffle_buffer=3, mix=2)
+    assert [len(X0) for X0, _, _ in rec.calls_] == [8, 8, 4]
+    rows_seen = np.sort(np.concatenate([X0 for X0, _, _ in rec.calls_]))
+    assert_array_equal(rows_seen, np.arange(20))
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "2", None])
+def test_shuffle_buffer_must_be_a_non_negative_int(bad):
+    with pytest.raises(ValueError, match="shuffle_buffer must be a non-negative int"):
+        fit_stream(Recorder(), _indexed_chunks(3), shuffle_buffer=bad)
+
+
+def test_shuffle_buffer_needs_shuffle():
+    with pytest.raises(ValueError, match="shuffle_buffer mixes rows.*shuffle=False"):
+        fit_stream(Recorder(), _indexed_chunks(3), shuffle_buffer=1, shuffle=False)

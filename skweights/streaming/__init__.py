@@ -29,7 +29,10 @@ Only one chunk is in memory at a time (see :class:`StreamingTrainer`, which
 also exposes the per-epoch record as attributes). Any estimator with
 ``partial_fit`` works, scikit-learn's own ones included. A list of ``(X, y)``
 tuples or a zero-argument callable returning an iterator of them is a source
-too; a generator object serves one epoch only.
+too; a generator object serves one epoch only. A callable or iterable is read
+in its own order; ``shuffle_buffer=k`` mixes the rows of the last ``k + 1``
+chunks read into each ``partial_fit`` call, for every kind of source, at the
+cost of ``k`` more chunks in memory.
 
 Hyperparameter search on Dask
 -----------------------------

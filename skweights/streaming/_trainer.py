@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
 from ._base import ChunkSource, _as_chunk, _n_rows, as_chunk_source
+from ._shuffle import shuffle_rows
 from ._util import (
     _merge,
     _positive_int,
@@ -101,14 +102,30 @@ class StreamingTrainer:
         Visit the chunks in a new random order each epoch (sources with random
         access: :class:`ArrayChunks`, :class:`NpyDirectoryChunks`, lists). A
         callable or iterable is read in its own order. Rows within a chunk are
-        shuffled by the estimator itself (its ``shuffle`` parameter).
+        shuffled by the estimator itself (its ``shuffle`` parameter); rows of
+        different chunks meet in a minibatch only with ``shuffle_buffer`` or
+        ``mix``.
+    shuffle_buffer : int, default=0
+        Chunks' worth of rows held back and mixed with each chunk read: once
+        the buffer is full, every ``partial_fit`` call trains on as many rows as
+        a chunk holds, drawn at random from the buffer and the chunk just read
+        (the last ``shuffle_buffer + 1`` chunks), and the rows not drawn stay in
+        the buffer, where they can wait for several calls. This mixes rows of
+        different chunks for every kind of source, callables and iterables
+        included, at the cost of ``shuffle_buffer`` more chunks in memory (see
+        Notes). Rows are only ever delayed: a row is never trained on before
+        its chunk is read, so a stream sorted (by time, by class) stays sorted
+        at scales larger than the buffer. 0 turns it off. Needs
+        ``shuffle=True``.
     mix : int, default=1
-        Merge this many consecutive chunks of the epoch's order into one
-        ``partial_fit`` call: larger groups mix rows of different chunks in the
-        same minibatches, at ``mix`` times the memory.
+        Merge this many consecutive chunks of the epoch's order (after the
+        shuffle buffer, if any) into one ``partial_fit`` call: larger groups
+        mix rows of different chunks in the same minibatches, at ``mix`` times
+        the memory, with fewer ``partial_fit`` calls per epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds the order of the chunks (the estimator's own ``random_state``
-        seeds its initialization and row shuffling).
+        Seeds the order of the chunks and the shuffle buffer's draws (the
+        estimator's own ``random_state`` seeds its initialization and row
+        shuffling).
     n_iter_no_change : int or None, default=None
         With validation, stop when the validation score has not improved by
         at least ``tol`` for this many epochs; the weights of the best epoch
@@ -144,8 +161,22 @@ class StreamingTrainer:
     the model and what one ``partial_fit`` call allocates (for skweights MLPs,
     a copy of the model and optimizer state kept to roll back a failed call,
     and minibatch buffers). With ``validation="last"`` on a stream without
-    random access, one more chunk is read ahead. The whole data set is never
-    in memory.
+    random access, one more chunk is read ahead. With ``shuffle_buffer=k``,
+    the buffer adds the rows of ``k`` chunks between calls, and while a batch
+    is drawn the buffer and the chunk just read are concatenated and split, so
+    about ``2 * (k + 1)`` chunks' worth of rows are briefly in memory. The whole
+    data set is never in memory.
+
+    What each kind of source shuffles:
+
+    - :class:`ArrayChunks`, :class:`NpyDirectoryChunks`, lists and custom
+      sources with ``load``: the order of the chunks, anew each epoch
+      (``shuffle=True``); rows across chunks with ``shuffle_buffer``.
+    - Callables, iterables and generators: not the order of the chunks, which
+      is the source's own in every epoch (a callable may shuffle its own list
+      of files on each call); rows across chunks with ``shuffle_buffer``.
+    - In every case, the rows of each ``partial_fit`` call are shuffled by the
+      estimator (its own ``shuffle`` parameter).
 
     Each ``partial_fit`` call counts as one of the estimator's own epochs
     (``n_iter_``, ``loss_curve_``, learning-rate schedules).
@@ -172,6 +203,7 @@ class StreamingTrainer:
         classes: Any = None,
         validation: Any = None,
         shuffle: bool = True,
+        shuffle_buffer: int = 0,
         mix: int = 1,
         random_state: Any = None,
         n_iter_no_change: int | None = None,
@@ -183,6 +215,7 @@ class StreamingTrainer:
         self.classes = classes
         self.validation = validation
         self.shuffle = shuffle
+        self.shuffle_buffer = shuffle_buffer
         self.mix = mix
         self.random_state = random_state
         self.n_iter_no_change = n_iter_no_change
@@ -198,6 +231,20 @@ class StreamingTrainer:
             value = getattr(self, name)
             if not _positive_int(value):
                 raise ValueError(f"{name} must be a positive int; got {value!r}.")
+        buffer = self.shuffle_buffer
+        if not (
+            isinstance(buffer, (Integral, np.integer))
+            and not isinstance(buffer, bool)
+            and buffer >= 0
+        ):
+            raise ValueError(
+                f"shuffle_buffer must be a non-negative int; got {buffer!r}."
+            )
+        if buffer and not self.shuffle:
+            raise ValueError(
+                "shuffle_buffer mixes rows at random, but shuffle=False asks for "
+                "the chunks in order; use one or the other."
+            )
         if self.n_iter_no_change is not None:
             if not _positive_int(self.n_iter_no_change):
                 raise ValueError(
@@ -362,7 +409,10 @@ class StreamingTrainer:
         for epoch in range(1, self.epochs + 1):
             started = time.perf_counter()
             n_rows = n_calls = 0
-            for batch in self._batches(self._epoch_chunks(source, train, rng)):
+            chunks_read = self._epoch_chunks(source, train, rng)
+            if self.shuffle_buffer:
+                chunks_read = shuffle_rows(chunks_read, self.shuffle_buffer, rng)
+            for batch in self._batches(chunks_read):
                 n_rows += self._partial_fit(batch)
                 n_calls += 1
                 del batch
@@ -429,6 +479,7 @@ def fit_stream(
     classes: Any = None,
     validation: Any = None,
     shuffle: bool = True,
+    shuffle_buffer: int = 0,
     mix: int = 1,
     random_state: Any = None,
     n_iter_no_change: int | None = None,
@@ -465,6 +516,7 @@ def fit_stream(
         classes=classes,
         validation=validation,
         shuffle=shuffle,
+        shuffle_buffer=shuffle_buffer,
         mix=mix,
         random_state=random_state,
         n_iter_no_change=n_iter_no_change,
