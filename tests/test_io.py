@@ -587,6 +587,86 @@ def test_bad_npz_contents(change, match, tmp_path):
         load(path)
 
 
+def _set(*keys_and_value):
+    """An edit setting ``config[k1][k2]... = value``."""
+    *keys, value = keys_and_value
+
+    def edit(config):
+        node = config
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "case, edit, match",
+    [
+        ("single", _set("loss", []), r"config's 'loss' must be a string; got list"),
+        ("single", _set("loss", {"a": 1}), r"'loss' must be a string; got dict"),
+        ("multiclass", _set("y_type", ["binary"]), r"'y_type' must be a string"),
+        ("multiclass", _set("activation", 3), r"'activation' must be a string"),
+        ("multiclass", _set("out_activation", None), r"'out_activation' must be a"),
+        ("multiclass", _set("dtype", None), r"'dtype' must be a string"),
+        (
+            "single",
+            _set("fitted", "loss_curve_", 1.5),
+            r"fitted\['loss_curve_'\] must be a list of numbers or null; got 1\.5",
+        ),
+        (
+            "single",
+            _set("fitted", "loss_curve_", [0.5, "a"]),
+            r"fitted\['loss_curve_'\] must be a list of numbers",
+        ),
+        (
+            "multiclass",
+            _set("fitted", "n_iter_", True),
+            r"fitted\['n_iter_'\] must be a non-negative integer",
+        ),
+        ("multiclass", _set("fitted", "t_", -3), r"fitted\['t_'\] must be a non-neg"),
+        ("multiclass", _set("fitted", "loss_", "low"), r"fitted\['loss_'\] must be a"),
+        ("multiclass", _set("fitted", []), r"'fitted' must be a mapping; got list"),
+        ("multiclass", _set("params", "x"), r"'params' must be a mapping; got str"),
+        ("multiclass", _set("dropped_params", "init"), r"'dropped_params' must be"),
+        (
+            "multiclass",
+            _set("classes", [[3, 4], 4, 5]),
+            r"classes must be a list of strings or numbers",
+        ),
+        ("multiclass", _set("layer_units", [5, 7, 0, 3]), r"positive integers"),
+        ("multiclass", _set("layer_units", [5.0, 7, 4, 3]), r"positive integers"),
+        ("multiclass", _set("n_features_in", "5"), r"n_features_in is '5'"),
+    ],
+)
+def test_malformed_config_fields_name_the_file_and_field(case, edit, match, tmp_path):
+    path = tmp_path / "bad.npz"
+    save(fitted(case, np.float64), path)
+    _edit_config(path, "npz", edit)
+    with pytest.raises(ValueError, match=rf"bad\.npz: .*{match}"):
+        load(path)
+    with pytest.raises(ValueError, match=rf"bad\.npz: .*{match}"):
+        load_weights(path)
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (-1, r"invalid activation_params.*negative_slope must be a number > 0"),
+        ("x", r"activation_params\['negative_slope'\] of 'leaky_relu' must be a num"),
+        (None, r".*must be a number; got None"),
+        ({"float": "inf"}, r"invalid activation_params.*gives non-finite values"),
+    ],
+)
+def test_invalid_activation_params_fail_at_load(value, match, tmp_path):
+    path = tmp_path / "bad.npz"
+    est = fitted("multiclass", np.float64, activation=LeakyReLU(negative_slope=0.2))
+    save(est, path)
+    _edit_config(path, "npz", _set("activation_params", "negative_slope", value))
+    with pytest.raises(ValueError, match=rf"bad\.npz: {match}"):
+        load(path)
+
+
 _UNPICKLED = []
 
 

@@ -7,24 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from ._check import check_config, classes_array
+from ._check import FITTED_FIELDS, check_config, classes_array
 from ._codec import NotStorable, decode_value, encode_value
 from ._weights import FORMAT_VERSION, Weights
 
 __all__ = ["build_estimator", "config_of", "dump_config", "parse_config"]
 
 #: fitted attributes stored under config["fitted"]; private ones without underscore
-FITTED = (
-    "n_iter_",
-    "t_",
-    "loss_",
-    "loss_curve_",
-    "best_loss_",
-    "validation_scores_",
-    "best_validation_score_",
-    "no_improvement_count",
-    "weight_seen",
-)
+FITTED = tuple(FITTED_FIELDS)
 
 
 def _estimator_name(estimator) -> tuple[str, bool]:
@@ -284,12 +274,8 @@ def _set_activation(est, config, src):
 
 
 def _set_fitted(est, fitted, src):
-    if not isinstance(fitted, dict):
-        raise ValueError(f"{src}: fitted is not a mapping.")
+    # The types were checked by check_config.
     values = {k: decode_value(fitted.get(k), f"{src}: fitted[{k!r}]") for k in FITTED}
-    for key in ("n_iter_", "t_", "no_improvement_count"):
-        if not isinstance(values[key], (int, type(None))):
-            raise ValueError(f"{src}: fitted[{key!r}] must be an integer.")
     est.n_iter_ = values["n_iter_"] or 0
     est.t_ = values["t_"] or 0
     est._no_improvement_count = values["no_improvement_count"] or 0

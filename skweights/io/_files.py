@@ -77,9 +77,12 @@ def checksums_of(weights: Weights) -> dict:
 def _verify_checksums(coefs, intercepts, config, source) -> None:
     """Compare the arrays read with the digests stored at save time.
 
-    Files written before digests were stored have no ``"checksums"`` and are
-    not checked. A layer whose shape differs from ``layer_units`` is skipped
-    here: :func:`check_config` reports the shape, which says more.
+    Done before the arrays are checked otherwise, so that damage that makes a
+    value non-finite is reported as damage. Files written before digests were
+    stored have no ``"checksums"`` and are not checked. A layer whose shape
+    differs from ``layer_units`` is skipped here: :func:`check_config` reports
+    the shape, which says more (and :func:`read_weights` that no layer was left
+    unchecked).
     """
     if "checksums" not in config:
         return
@@ -102,11 +105,6 @@ def _verify_checksums(coefs, intercepts, config, source) -> None:
             raise ValueError(
                 f"{source} is corrupted: checksums[{kind!r}] is not a list of "
                 "SHA-256 hex digests."
-            )
-        if isinstance(units, list) and len(digests) != len(units) - 1:
-            raise ValueError(
-                f"{source} is corrupted: its config holds {len(digests)} "
-                f"{kind} checksum(s) for {len(units) - 1} layer(s) of weights."
             )
         what = "weights" if kind == "coefs" else "intercepts"
         for i, (a, digest) in enumerate(zip(arrays, digests, strict=False)):
@@ -141,4 +139,12 @@ def read_weights(coefs, intercepts, config_text, source) -> Weights:
     _verify_checksums(coefs, intercepts, config, source)
     weights = Weights(coefs, intercepts, config=config, source=str(source))
     check_config(weights)
+    # Every layer now has the shape the config says, so each one was checked
+    # unless a digest is missing.
+    for kind, digests in (config.get("checksums") or {}).items():
+        if kind != "algorithm" and len(digests) != weights.n_layers:
+            raise ValueError(
+                f"{source} is corrupted: its config holds {len(digests)} {kind} "
+                f"checksum(s) for {weights.n_layers} layer(s) of weights."
+            )
     return weights
