@@ -138,35 +138,41 @@ def _executor():
         return _pool[0]
 
 
+def _run_chunks(fn, flats, start, stop):
+    for lo in range(start, stop, CHUNK):
+        hi = min(lo + CHUNK, stop)
+        fn(*(None if f is None else f[lo:hi] for f in flats))
+
+
 def _run_part(fn, flats, start, stop, errors):
     # np.errstate is per thread: a part runs under the caller's settings, so a
     # warning the caller silenced stays silent here.
     with np.errstate(**errors):
-        for lo in range(start, stop, CHUNK):
-            hi = min(lo + CHUNK, stop)
-            fn(*(None if f is None else f[lo:hi] for f in flats))
+        _run_chunks(fn, flats, start, stop)
 
 
 def for_chunks(fn, *arrays) -> None:
     """Call ``fn(*slices)`` on matching flat slices of at most :data:`CHUNK` elements.
 
-    The arrays are of one size; ``None`` entries stay None (arrays that are not
-    C-contiguous are passed whole, in one call). ``fn``
+    The arrays are of one size, the first not None; later ``None`` entries stay
+    None. Arrays of one chunk or less, or not C-contiguous, are passed whole, in
+    one call. ``fn``
     works in place on its slices and may use :func:`scratch`
     arrays, which are private to each thread. Arrays of :data:`PARALLEL_MIN`
     elements or more are cut into one contiguous part per thread allowed by
     :func:`elementwise_threads`; the call returns when every part is done, also
     when it is interrupted, so no thread writes to the arrays afterwards.
     """
-    if not all(a is None or a.flags.c_contiguous for a in arrays):
-        with np.errstate(**np.geterr()):
-            fn(*arrays)  # a flat view would be a copy: the arrays whole, in place
+    size = arrays[0].size
+    if size <= CHUNK or not all(a is None or a.flags.c_contiguous for a in arrays):
+        # One chunk, or a flat view would be a copy: the arrays whole, in place,
+        # on this thread (a small network's batch pays no more than the call).
+        fn(*arrays)
         return
     flats = [None if a is None else a.reshape(-1) for a in arrays]
-    size = next(f.size for f in flats if f is not None)
     threads = getattr(_local, "threads", 1)
     if threads < 2 or size < PARALLEL_MIN:
-        _run_part(fn, flats, 0, size, np.geterr())
+        _run_chunks(fn, flats, 0, size)
         return
     parts = min(threads, -(-size // CHUNK))
     # Part boundaries on chunk boundaries: each element sees the same operations
@@ -179,7 +185,7 @@ def for_chunks(fn, *arrays) -> None:
         pool.submit(_run_part, fn, flats, lo, hi, errors) for lo, hi in bounds[1:]
     ]
     try:
-        _run_part(fn, flats, *bounds[0], errors)
+        _run_chunks(fn, flats, *bounds[0])
     finally:
         wait(futures)
     for future in futures:

@@ -200,11 +200,11 @@ def test_elementwise_threads_do_not_change_a_fit(monkeypatch):
     rng = np.random.RandomState(0)
     X = rng.randn(64, 300)
     y = rng.randint(0, 3, 64)
-    original = _threads._run_part
+    original = _threads._run_chunks
     fits, used = [], []
     monkeypatch.setattr(
         _threads,
-        "_run_part",
+        "_run_chunks",
         lambda *a: (used[-1].add(threading.get_ident()), original(*a)),
     )
     for n in (1, 2):
