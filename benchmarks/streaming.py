@@ -23,6 +23,10 @@ same epochs. One table compares them:
   the streamed epochs, so both runs take about as long;
 - ``vs in-memory``: that rate over the in-memory fit's;
 - ``accuracy``: on 20,000 held-out rows from the same generator.
+
+The last line says whether the streamed run stayed within the budget (both its
+peak traced memory and its RSS growth); if it did not, the script exits with
+status 1, so that a run in CI fails.
 """
 
 from __future__ import annotations
@@ -157,7 +161,8 @@ def run_in_memory(X, y, n_rows, epochs, hidden, batch_size, trace=False):
     return clf, n_rows * epochs / elapsed, rss.growth
 
 
-def main(argv=None):
+def main(argv=None) -> int:
+    """Run the benchmark; return 0 if streaming stayed within the budget, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     parser.add_argument("--budget-mib", type=float, default=None, help="default 64")
@@ -186,7 +191,7 @@ def main(argv=None):
         data_mib = (X.nbytes + y.nbytes) / MiB
         print(
             f"data {n_rows:,} rows x {n_features} float32 features ({data_mib:.1f} "
-            f"MiB) in a memmap; budget {budget / MiB:.1f} MiB; chunks of "
+            f"MiB) in a memmap; budget {budget / MiB:.3g} MiB; chunks of "
             f"{chunk_rows:,} rows ({chunk_rows * row_bytes / MiB:.1f} MiB); "
             f"{epochs} epoch(s); MLPClassifier(hidden_layer_sizes={hidden}, "
             f"batch_size={batch_size})"
@@ -232,11 +237,17 @@ def main(argv=None):
         )
     fits = max(stream_peak, stream_rss) <= budget / MiB
     print(
-        f"streaming {data_mib:.1f} MiB within a {budget / MiB:.1f} MiB budget: "
+        f"streaming {data_mib:.1f} MiB within a {budget / MiB:.3g} MiB budget: "
         f"{'yes' if fits else 'no'} (peak traced {stream_peak:.1f} MiB, RSS growth "
         f"{stream_rss:.1f} MiB)"
     )
+    if not fits:
+        print(
+            f"error: streaming used more than the {budget / MiB:.3g} MiB budget",
+            file=sys.stderr,
+        )
+    return 0 if fits else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
