@@ -14,6 +14,10 @@ deltas), then times each library on the same workloads and prints one table:
 - ``peak MiB``: the largest memory traced by ``tracemalloc`` during one fit (numpy
   allocations; PyTorch's own allocator is not traced, shown as ``-``);
 - ``loss``: the final training loss, to check that the libraries did equal work.
+
+On the large workloads a ``skw -norms`` row times skweights without recording
+per-layer gradient norms, and the line under the table gives what recording them
+(on by default, for ``history_``) costs.
 """
 
 from __future__ import annotations
@@ -145,7 +149,7 @@ def _timed(fn):
 
 
 # ------------------------------------------------------------------ the libraries
-def fit_numpy_mlp(cls, w: Workload, solver_name: str):
+def fit_numpy_mlp(cls, w: Workload, solver_name: str, track_gradients=True):
     params = dict(w.params)
     optimizer = params.pop("optimizer")
     params[solver_name] = optimizer
@@ -157,6 +161,8 @@ def fit_numpy_mlp(cls, w: Workload, solver_name: str):
         random_state=0,
         **params,
     )
+    if not track_gradients:
+        est._track_gradients = False  # history_ without per-layer gradient norms
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         start = time.perf_counter()
@@ -277,6 +283,15 @@ def main(argv=None):
                 True,
             ),
         ]
+        if w.name.startswith("large"):
+            # what recording per-layer gradient norms (history_) costs
+            rows.append(
+                (
+                    "skw -norms",
+                    lambda w=w: fit_numpy_mlp(MLPClassifier, w, "optimizer", False),
+                    True,
+                )
+            )
         if have_torch:
             rows.append(("torch", lambda w=w: fit_torch(w), False))
         results = measure(rows, repeats)
@@ -290,6 +305,10 @@ def main(argv=None):
                 f"{'-' if peak is None else f'{peak:.0f}':>10}{n_iter:>8}{loss:>10.4f}"
             )
         print(f"{'':<16}{'GEMM peak':<11}{'':>22}{peak_rate:>9.1f}{100:>7}%")
+        if "skw -norms" in results:
+            bare = results["skw -norms"][0]
+            cost = 100 * (results["skweights"][0] - bare) / bare
+            print(f"{'':<16}gradient-norm history costs {cost:+.1f}% of an epoch")
 
 
 if __name__ == "__main__":

