@@ -15,7 +15,7 @@ deltas), then times each library on the same workloads and prints one table:
   allocations; PyTorch's own allocator is not traced, shown as ``-``);
 - ``loss``: the final training loss, to check that the libraries did equal work.
 
-On the large workloads a ``skw -norms`` row times skweights without recording
+On the large workloads a ``skw-nonorm`` row times skweights without recording
 per-layer gradient norms, and the line under the table gives what recording them
 (on by default, for ``history_``) costs.
 """
@@ -287,7 +287,7 @@ def main(argv=None):
             # what recording per-layer gradient norms (history_) costs
             rows.append(
                 (
-                    "skw -norms",
+                    "skw-nonorm",
                     lambda w=w: fit_numpy_mlp(MLPClassifier, w, "optimizer", False),
                     True,
                 )
@@ -305,8 +305,8 @@ def main(argv=None):
                 f"{'-' if peak is None else f'{peak:.0f}':>10}{n_iter:>8}{loss:>10.4f}"
             )
         print(f"{'':<16}{'GEMM peak':<11}{'':>22}{peak_rate:>9.1f}{100:>7}%")
-        if "skw -norms" in results:
-            bare = results["skw -norms"][0]
+        if "skw-nonorm" in results:
+            bare = results["skw-nonorm"][0]
             cost = 100 * (results["skweights"][0] - bare) / bare
             print(f"{'':<16}gradient-norm history costs {cost:+.1f}% of an epoch")
 
