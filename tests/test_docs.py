@@ -179,3 +179,55 @@ def test_scraper_warns_about_a_panel_filled_after_the_figure_is_saved(tmp_path):
     assert "plot_split.py: figure 1 is saved with empty axes: axes 2" in warnings[0]
     images = tmp_path / "_build" / "_images"
     assert (images / "sphx_glr_plot_deferred_001.png").is_file()
+
+
+def _list_table_rows(text, title):
+    """The rows of the list-table ``title``, each a list of cells (text joined
+    into one line)."""
+    block = text.split(f".. list-table:: {title}\n", 1)[1]
+    rows = []
+    for line in block.splitlines()[1:]:
+        if line.startswith("   * - "):
+            rows.append([line[7:].strip()])
+        elif line.startswith("     - "):
+            rows[-1].append(line[7:].strip())
+        elif line.startswith("       ") and rows:
+            rows[-1][-1] += " " + line.strip()
+        elif line.strip() and not line.startswith("   :"):
+            break
+    return rows[1:]  # without the header row
+
+
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "NAdam", "Adamax", "RMSprop", "Adagrad")
+OPTIMIZERS += ("Adadelta", "Lion", "LBFGS")
+
+
+@pytest.mark.parametrize(
+    "title, n_rows", [("From ``torch.optim``", 9), ("From ``keras.optimizers``", 9)]
+)
+def test_optimizer_tables_list_our_defaults(title, n_rows):
+    """Each row of a skweights optimizer lists, in its last column, every
+    parameter of the class with its default, as the signature has it."""
+    import ast
+    import inspect
+
+    import skweights.optimizers
+
+    text = (ROOT / "doc/user_guide/optimizers_and_schedules.rst").read_text("utf-8")
+    checked = 0
+    for cells in _list_table_rows(text, title):
+        assert len(cells) == 3, cells
+        # the class: the call that starts the second cell, or the first cell's name
+        match = re.match(r"``(\w+)\(", cells[1]) or re.fullmatch(r"``(\w+)``", cells[0])
+        if match is None or match.group(1) not in OPTIMIZERS:
+            continue
+        name = match.group(1)
+        literal = re.fullmatch(r"``(.*)``", cells[2].replace("`` ``", " "))
+        assert literal, f"{name}: the defaults column is not one literal: {cells[2]}"
+        call = ast.parse(f"f({literal.group(1)})", mode="eval").body
+        listed = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        signature = inspect.signature(getattr(skweights.optimizers, name))
+        defaults = {k: p.default for k, p in signature.parameters.items()}
+        assert listed == defaults, name
+        checked += 1
+    assert checked == n_rows
