@@ -362,19 +362,50 @@ def test_feature_names_survive(tmp_path):
         _assert_same_predictions(loaded, est, frame)
 
 
-def test_pretrained_init_is_dropped(tmp_path):
-    Pretrained = getattr(initializers, "Pretrained", None)
-    if Pretrained is None:
-        pytest.skip("no Pretrained initializer")
+@pytest.mark.parametrize("form", ["Pretrained", "path", "pair"])
+def test_pretrained_init_is_dropped(form, tmp_path):
+    # Whatever its form, an init pointing at weights outside the file is not
+    # stored: the loaded network holds its weights already.
     source = fitted("binary", np.float64)
+    save(source, tmp_path / "source.npz")
+    init = {
+        "Pretrained": initializers.Pretrained(source),
+        "path": str(tmp_path / "source.npz"),
+        "pair": (source.coefs_, source.intercepts_),
+    }[form]
     X, y = _data("binary", np.float64)
-    est = MLPClassifier((7, 4), init=Pretrained(source), max_iter=3, random_state=0)
+    est = MLPClassifier((7, 4), init=init, max_iter=3, random_state=0)
     est.fit(X, y)
     assert config_of(est)["dropped_params"] == ["init"]
     save(est, tmp_path / "m.npz")
     loaded = load(tmp_path / "m.npz")
     assert loaded.init == "sklearn"
     _assert_same_predictions(loaded, est, X)
+
+
+def test_save_with_swapped_arguments_says_the_order(tmp_path):
+    est = fitted("binary", np.float64)
+    for path in (tmp_path / "m.npz", str(tmp_path / "m.onnx")):
+        with pytest.raises(
+            TypeError,
+            match=r"save\(estimator, path\) takes the estimator first and the path "
+            r"second; got the path .*m\.(npz|onnx)' as the estimator and the "
+            r"MLPClassifier as the path: swap them",
+        ):
+            save(path, est)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_non_mlp_estimators_are_not_mlps(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _data("binary", np.float64)
+    for model in (LogisticRegression().fit(X, y), LogisticRegression()):
+        with pytest.raises(TypeError, match="LogisticRegression is not an MLP"):
+            save(model, tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="MLPClassifier is not fitted"):
+        save(MLPClassifier(), tmp_path / "m.npz")
 
 
 def test_npz_with_a_damaged_member(tmp_path):

@@ -65,6 +65,68 @@ def test_sources_agree(digits, source, tmp_path):
             assert not np.shares_memory(a, b)
 
 
+@pytest.mark.parametrize("form", ["pair", "list_pair", "npz", "safetensors", "onnx"])
+def test_init_takes_arrays_and_paths_directly(digits, source, form, tmp_path):
+    # init=(coefs, intercepts) and init="<file>" mean Pretrained(that).
+    if form in ("safetensors", "onnx"):
+        pytest.importorskip(form)
+    from skweights.io import save
+
+    X, y = digits
+    if form in ("pair", "list_pair"):
+        init = (source.coefs_, source.intercepts_)
+        init = list(init) if form == "list_pair" else init
+    else:
+        init = str(tmp_path / f"source.{form.upper()}")  # suffixes in any case
+        save(source, init, format=form)
+    tiny = optimizers.SGD(learning_rate=1e-300, momentum=0)
+    model = MLPClassifier(
+        (16, 8), init=init, optimizer=tiny, alpha=0, max_iter=1, random_state=1
+    )
+    assert same_layers(model.fit(X[:100], y[:100]), source, range(3))
+    head = MLPClassifier((16, 8), init=init, frozen_layers=1, max_iter=2)
+    head.fit(X[:100], y[:100])
+    assert same_layers(head, source, [0])
+    assert not np.array_equal(head.coefs_[1], source.coefs_[1])
+    clone(model).fit(X[:100], y[:100])  # survives clone, as parameters do
+
+
+@pytest.mark.parametrize(
+    "init, match",
+    [
+        (lambda s: s.coefs_, r"init holds arrays but is not a pair \(coefs, inter"),
+        (lambda s: (s.coefs_, s.intercepts_, s.coefs_), r"got a tuple of 3 entries"),
+        (lambda s: [s.coefs_[0], "zeros", "zeros"], r"init=\(coefs, intercepts\)"),
+    ],
+)
+def test_arrays_that_are_not_a_pair_point_to_the_forms(digits, source, init, match):
+    X, y = digits
+    with pytest.raises(TypeError, match=match):
+        MLPClassifier((16, 8), init=init(source)).fit(X[:50], y[:50])
+
+
+def test_non_mlp_as_init_says_it_is_not_an_mlp(digits):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = digits
+    fitted = LogisticRegression(max_iter=50).fit(X[:100], y[:100])
+    model = MLPClassifier((16,), max_iter=3, random_state=0).fit(X[:100], y[:100])
+    before = [c.copy() for c in model.coefs_]
+    with pytest.raises(TypeError, match="LogisticRegression is not an MLP"):
+        model.set_params(init=fitted).fit(X[:100], y[:100])
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.coefs_, strict=True))
+
+
+def test_new_number_of_outputs_points_to_a_new_head(digits, source):
+    X, y = digits
+    with pytest.raises(
+        ValueError,
+        match=r"output layer \(layer 2\).*\(8, 10\).*\(8, 1\).*"
+        r"init=Pretrained\(source, layers='body'\)",
+    ):
+        MLPClassifier((16, 8), init=source).fit(X[:50], y[:50] % 2)
+
+
 def test_scikit_learn_model_as_source(digits):
     X, y = digits
     sk = SkMLPClassifier((16,), max_iter=20, random_state=0).fit(X[:300], y[:300])
@@ -160,6 +222,13 @@ def test_bad_arrays_are_named(digits):
         Weights([np.ones((64, 4)), np.ones((5, 10))], [np.zeros(4), np.zeros(10)])
     with pytest.raises(TypeError, match="Expected Weights"):
         MLPClassifier((4,), init=Pretrained(42)).fit(X[:50], y[:50])
+    with pytest.raises(
+        ValueError, match="layer 1 intercepts are float32 but layer 0 weights are"
+    ):
+        Weights(
+            [np.ones((64, 4)), np.ones((4, 10))],
+            [np.zeros(4), np.zeros(10, dtype=np.float32)],
+        )
 
 
 def test_failed_pretrained_fit_keeps_the_fitted_state(digits, source):

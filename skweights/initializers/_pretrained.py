@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from numbers import Integral
+
+import numpy as np
 
 from .._component import Component
 from ._base import Initializer
@@ -128,6 +131,14 @@ class Pretrained(Component):
         for i in range(k):
             expected = (layer_units[i], layer_units[i + 1])
             if weights.coefs[i].shape != expected:
+                if i == n - 1 and i > 0:  # only the output layer differs
+                    raise ValueError(
+                        f"The output layer (layer {i}) of {weights.source} has "
+                        f"shape {weights.coefs[i].shape} but this task needs "
+                        f"{expected}: another number of outputs. For a new output "
+                        "layer on the pretrained body, pass "
+                        "init=Pretrained(source, layers='body')."
+                    )
                 what = "inputs (features)" if i == 0 else "units"
                 raise ValueError(
                     f"Layer {i} of {weights.source} has shape "
@@ -152,15 +163,68 @@ class Pretrained(Component):
         return coefs, intercepts
 
 
+def _is_weights_path(init) -> bool:
+    """A path to a weights file: path-like, or a string ending in a format's
+    suffix (``.npz``, ``.safetensors``, ``.onnx``; no initializer name has one)."""
+    if isinstance(init, os.PathLike):
+        return True
+    from ..io import FORMATS  # noqa: PLC0415 - the suffixes of the formats
+
+    return isinstance(init, str) and os.path.splitext(init)[1].lower() in FORMATS
+
+
+def _is_array(value) -> bool:
+    return isinstance(value, np.ndarray) or (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(
+            isinstance(v, (list, tuple, np.ndarray)) or np.isscalar(v) for v in value
+        )
+        and not all(isinstance(v, str) for v in value)
+    )
+
+
+def _is_array_pair(init) -> bool:
+    """``(coefs, intercepts)``: two non-empty sequences of arrays. A list of
+    initializers holds names, classes or objects, never arrays."""
+    return len(init) == 2 and all(
+        isinstance(part, (list, tuple)) and part and all(map(_is_array, part))
+        for part in init
+    )
+
+
 def as_pretrained(init) -> Pretrained | None:
     """``init`` as a :class:`Pretrained` when it holds weights, else None.
 
-    A :class:`~skweights.io.Weights` or an estimator (fitted or not; an unfitted one
-    raises a clear error at fit) stands for ``Pretrained(init)``.
+    Stand for ``Pretrained(init)``: a :class:`~skweights.io.Weights`; an estimator
+    (fitted or not; an unfitted one raises a clear error at fit); a path to a
+    file written by :func:`skweights.io.save` (path-like, or a string ending in
+    ``.npz``, ``.safetensors`` or ``.onnx``); a pair ``(coefs, intercepts)`` of
+    sequences of arrays.
+
+    Raises
+    ------
+    TypeError
+        For a list or tuple holding arrays that is not such a pair (weights
+        without intercepts, say): the message shows the forms accepted.
     """
     if isinstance(init, Pretrained):
         return init
-    if isinstance(init, (str, type, list, tuple, Initializer)):
+    if _is_weights_path(init):
+        return Pretrained(init)
+    if isinstance(init, (list, tuple)):
+        if _is_array_pair(init):
+            return Pretrained(init)
+        if any(_is_array(part) for part in init):
+            raise TypeError(
+                "init holds arrays but is not a pair (coefs, intercepts): pass "
+                "init=(coefs, intercepts), a list of weight matrices of shape "
+                "(fan_in, fan_out) and a list of intercept vectors, or "
+                "Pretrained((coefs, intercepts), layers=...) to take only some "
+                f"layers; got a {type(init).__name__} of {len(init)} entries."
+            )
+        return None
+    if isinstance(init, (str, type, Initializer)):
         return None
     from ..io._weights import Weights  # noqa: PLC0415
 

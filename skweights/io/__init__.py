@@ -146,10 +146,12 @@ def save(estimator, path, format: str | None = None) -> None:
 
     Raises
     ------
+    TypeError
+        If ``estimator`` is a path (the arguments swapped) or is not an MLP.
     ValueError
-        For an unknown suffix or format (the message lists them), or a network
-        that could not be loaded again (a hidden activation outside
-        :mod:`skweights.activations`).
+        For an unknown suffix or format (the message lists them), an unfitted
+        estimator, or a network that could not be loaded again (a hidden
+        activation outside :mod:`skweights.activations`).
 
     Examples
     --------
@@ -165,6 +167,17 @@ def save(estimator, path, format: str | None = None) -> None:
     >>> load_weights(path).layer_units
     [2, 3, 1]
     """
+    if isinstance(estimator, (str, os.PathLike)):
+        swapped = not isinstance(path, (str, os.PathLike))
+        raise TypeError(
+            "save(estimator, path) takes the estimator first and the path second; "
+            f"got the path {os.fspath(estimator)!r} as the estimator"
+            + (
+                f" and the {type(path).__name__} as the path: swap them."
+                if swapped
+                else "."
+            )
+        )
     _WRITERS[_format(path, format)](estimator, path)
 
 

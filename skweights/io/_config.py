@@ -89,6 +89,9 @@ def config_of(estimator) -> dict[str, Any]:
         raw["optimizer"] = raw.pop("solver")
     params, dropped = {}, []
     for key, value in raw.items():
+        if key == "init" and _points_at_weights(value):
+            dropped.append(key)  # data outside the file, as Pretrained is
+            continue
         try:
             params[key] = encode_value(value)
         except NotStorable:
@@ -124,6 +127,15 @@ def config_of(estimator) -> dict[str, Any]:
         fitted[key] = encode_value(_plain(value))
     config["fitted"] = fitted
     return config
+
+
+def _points_at_weights(init) -> bool:
+    from ..initializers import as_pretrained
+
+    try:
+        return as_pretrained(init) is not None
+    except TypeError:
+        return False
 
 
 def _plain(value):

@@ -68,12 +68,15 @@ class Weights:
             self._array(b, 1, f"layer {i} intercepts (intercepts[{i}])")
             for i, b in enumerate(intercepts)
         )
-        dtypes = {a.dtype for a in self.coefs + self.intercepts}
-        if len(dtypes) != 1:
-            raise ValueError(
-                f"{self.source}: the layers mix dtypes {sorted(map(str, dtypes))}; "
-                "all weights must share one floating dtype."
-            )
+        dtype = self.coefs[0].dtype
+        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
+            for what, a in (("weights", W), ("intercepts", b)):
+                if a.dtype != dtype:
+                    raise ValueError(
+                        f"{self.source}: layer {i} {what} are {a.dtype} but layer 0 "
+                        f"weights are {dtype}; all weights must share one floating "
+                        "dtype."
+                    )
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
             if b.shape[0] != W.shape[1]:
                 raise ValueError(
@@ -132,6 +135,14 @@ class Weights:
         """The weights of a fitted skweights or scikit-learn MLP, with its config
         (unless ``config=False``, for the arrays alone)."""
 
+        if not _is_mlp(estimator):
+            raise TypeError(
+                f"{type(estimator).__name__} is not an MLP: it has no layers of "
+                "weights (coefs_ and intercepts_). Weights come from a fitted "
+                "skweights or scikit-learn MLPClassifier or MLPRegressor, a "
+                "Weights, a file written by skweights.io.save, or a pair "
+                "(coefs, intercepts) of lists of arrays."
+            )
         if not hasattr(estimator, "coefs_"):
             raise ValueError(
                 f"{type(estimator).__name__} is not fitted: it has no weights. Fit it "
@@ -173,6 +184,17 @@ class Weights:
         )
 
     __hash__ = None
+
+
+def _is_mlp(estimator) -> bool:
+    """A skweights or scikit-learn MLP (or one built like them), fitted or not."""
+    if hasattr(estimator, "coefs_") and hasattr(estimator, "intercepts_"):
+        return True
+    try:
+        params = estimator.get_params(deep=False)
+    except Exception:  # noqa: BLE001 - a foreign object: not ours to judge
+        return False
+    return "hidden_layer_sizes" in params
 
 
 def weights_of(source, config: bool = True) -> Weights:
