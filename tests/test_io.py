@@ -475,40 +475,63 @@ def test_unknown_suffix_and_format(tmp_path):
     assert load(tmp_path / "weights.bin", format="npz").n_layers_ == est.n_layers_
 
 
-def test_missing_extra_raises_install_hint(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", ["safetensors", "onnx"])
+def test_missing_extra_raises_install_hint(fmt, tmp_path, monkeypatch):
+    pytest.importorskip(fmt)
     est = fitted("binary", np.float64)
-    monkeypatch.setitem(sys.modules, "safetensors", None)
-    with pytest.raises(ImportError, match=r'pip install "skweights\[safetensors\]"'):
-        save(est, tmp_path / "m.safetensors")
-    monkeypatch.setitem(sys.modules, "onnx", None)
-    with pytest.raises(ImportError, match=r'pip install "skweights\[onnx\]"'):
-        to_onnx(est)
+    X, y = _data("binary", np.float64)
+    saved = tmp_path / f"saved.{fmt}"
+    save(est, saved)  # written while the extra is there
+    monkeypatch.setitem(sys.modules, fmt, None)  # import fmt now fails
+    hint = rf'pip install "skweights\[{fmt}\]"'
+    with pytest.raises(ImportError, match=hint):
+        save(est, tmp_path / f"new.{fmt}")
+    assert not (tmp_path / f"new.{fmt}").exists()
+    for read in (load, load_weights):
+        with pytest.raises(ImportError, match=hint):
+            read(saved)
+    for init in (initializers.Pretrained(saved), str(saved)):
+        with pytest.raises(ImportError, match=hint):
+            MLPClassifier((7, 4), init=init, max_iter=2).fit(X, y)
+    if fmt == "onnx":
+        with pytest.raises(ImportError, match=hint):
+            to_onnx(est)
 
 
 # ---------------------------------------------------------------- with torch
+TORCH_ACTIVATIONS = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "logistic": "Sigmoid",
+    "identity": "Identity",
+}
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("case", ["binary", "multiclass"])
-def test_safetensors_load_into_torch_sequential(case, dtype, tmp_path):
+@pytest.mark.parametrize("activation", list(TORCH_ACTIVATIONS))
+@pytest.mark.parametrize("case", ["binary", "multiclass", "multilabel"])
+def test_safetensors_load_into_torch_sequential(case, activation, dtype, tmp_path):
     torch = pytest.importorskip("torch")
     from safetensors.torch import load_file
 
-    est = fitted(case, dtype)
+    est = fitted(case, dtype, activation=activation)
     path = tmp_path / "m.safetensors"
     save(est, path)
     units = [est.coefs_[0].shape[0]] + [W.shape[1] for W in est.coefs_]
     layers = []
     for fan_in, fan_out in zip(units, units[1:], strict=False):
-        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
+        act = getattr(torch.nn, TORCH_ACTIVATIONS[activation])()
+        layers += [torch.nn.Linear(fan_in, fan_out), act]
     net = torch.nn.Sequential(*layers[:-1]).to(getattr(torch, np.dtype(dtype).name))
     net.load_state_dict(load_file(path), strict=True)
     X, _ = _data(case, dtype, seed=7)
     with torch.no_grad():
         logits = net(torch.from_numpy(X))
-        proba = torch.sigmoid(logits) if case == "binary" else torch.softmax(logits, 1)
+        proba = torch.softmax(logits, 1) if case == "multiclass" else logits.sigmoid()
     proba = proba.numpy()
     if case == "binary":
         proba = np.hstack([1 - proba, proba])
-    np.testing.assert_allclose(proba, est.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(proba, est.predict_proba(X), rtol=0, atol=1e-6)
 
 
 # ----------------------------------------------------------------- bad files
@@ -761,6 +784,79 @@ def test_bad_onnx_contents(tmp_path):
     (tmp_path / "external.onnx").write_bytes(model.SerializeToString())
     with pytest.raises(ValueError, match=r"external\.onnx.*external data"):
         load(tmp_path / "external.onnx")
+
+
+def _rewrite_tensors(path, fmt, change, checksums=True):
+    """Rewrite a .safetensors or .onnx file with ``change`` applied to its arrays,
+    given as ``{"coefs_<i>": (fan_in, fan_out) array, "intercepts_<i>": ...}``,
+    keeping the config (without its digests if ``checksums=False``)."""
+    weights = load_weights(path)
+    config = dict(weights.config)
+    if not checksums:
+        del config["checksums"]
+    arrays = {f"coefs_{i}": np.array(W) for i, W in enumerate(weights.coefs)}
+    arrays.update(
+        {f"intercepts_{i}": np.array(b) for i, b in enumerate(weights.intercepts)}
+    )
+    change(arrays)
+    if fmt == "safetensors":
+        from safetensors.numpy import save_file
+
+        tensors = {}
+        for name, a in arrays.items():
+            kind, i = name.split("_")
+            layout = a.T if kind == "coefs" else a
+            key = f"{2 * int(i)}.{'weight' if kind == 'coefs' else 'bias'}"
+            tensors[key] = np.ascontiguousarray(layout)
+        save_file(tensors, path, metadata={"skweights": json.dumps(config)})
+        return
+    import onnx
+
+    model = onnx.load_model(str(path))
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(
+        onnx.numpy_helper.from_array(a, name) for name, a in arrays.items()
+    )
+    next(p for p in model.metadata_props if p.key == "skweights").value = json.dumps(
+        config
+    )
+    onnx.save_model(model, str(path))
+
+
+def _set_nan(arrays):
+    arrays["coefs_1"][0, 0] = np.nan
+
+
+@pytest.mark.parametrize(
+    "change, checksums, match",
+    [
+        (
+            lambda a: a.update(coefs_0=np.ones((6, 7))),
+            True,
+            r"layer 0 has weights of shape \(6, 7\) but the config says \(5, 7\)",
+        ),
+        (
+            lambda a: [a.pop(k) for k in ("coefs_2", "intercepts_2")],
+            True,
+            r"describes 3 layer\(s\).*holds 2",
+        ),
+        (
+            lambda a: a.update(coefs_1=np.ones((7, 5)), intercepts_1=np.ones(5)),
+            True,
+            r"layer 2 takes 4 inputs but layer 1 has 5 outputs",
+        ),
+        (_set_nan, False, r"layer 1 weights \(coefs\[1\]\) has 1 non-finite"),
+        (_set_nan, True, r"corrupted: layer 1 weights do not match their checksum"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["safetensors", "onnx"])
+def test_bad_tensor_contents(fmt, change, checksums, match, tmp_path):
+    pytest.importorskip(fmt)
+    path = tmp_path / f"bad.{fmt}"
+    save(fitted("multiclass", np.float64), path)
+    _rewrite_tensors(path, fmt, change, checksums=checksums)
+    with pytest.raises(ValueError, match=rf"bad\.{fmt}.*{match}"):
+        load(path)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

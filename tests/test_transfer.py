@@ -280,13 +280,19 @@ def test_decoupled_weight_decay_spares_frozen_layers(digits, source):
     assert same_layers(model, source, [0, 1])
 
 
-def test_partial_fit_respects_frozen_layers(digits, source):
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop", "adamw"])
+def test_partial_fit_respects_frozen_layers(digits, source, optimizer):
     X, y = digits
-    model = MLPClassifier((16, 8), init=source, frozen_layers=1, random_state=0)
+    model = MLPClassifier(
+        (16, 8), init=source, frozen_layers=1, optimizer=optimizer, random_state=0
+    )
     for start in range(0, 600, 200):
         batch = slice(start, start + 200)
         model.partial_fit(X[batch], y[batch], classes=np.arange(10))
     assert same_layers(model, source, [0])
+    for i in (1, 2):  # the layers above train
+        assert not np.array_equal(model.coefs_[i], source.coefs_[i])
+        assert not np.array_equal(model.intercepts_[i], source.intercepts_[i])
     # Unfreezing restarts the optimizer on the new set of parameters.
     model.set_params(frozen_layers=None).partial_fit(X[:200], y[:200])
     assert not np.array_equal(model.coefs_[0], source.coefs_[0])
