@@ -65,7 +65,9 @@ def test_sources_agree(digits, source, tmp_path):
             assert not np.shares_memory(a, b)
 
 
-@pytest.mark.parametrize("form", ["pair", "list_pair", "npz", "safetensors", "onnx"])
+@pytest.mark.parametrize(
+    "form", ["pair", "list_pair", "npz", "path_npz", "safetensors", "onnx"]
+)
 def test_init_takes_arrays_and_paths_directly(digits, source, form, tmp_path):
     # init=(coefs, intercepts) and init="<file>" mean Pretrained(that).
     if form in ("safetensors", "onnx"):
@@ -76,6 +78,9 @@ def test_init_takes_arrays_and_paths_directly(digits, source, form, tmp_path):
     if form in ("pair", "list_pair"):
         init = (source.coefs_, source.intercepts_)
         init = list(init) if form == "list_pair" else init
+    elif form == "path_npz":  # a pathlib.Path as well as a str
+        init = tmp_path / "source.npz"
+        save(source, init)
     else:
         init = str(tmp_path / f"source.{form.upper()}")  # suffixes in any case
         save(source, init, format=form)

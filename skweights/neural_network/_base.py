@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -137,6 +138,7 @@ class BaseMLP(
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "init": [
             str,
+            os.PathLike,
             type,
             list,
             tuple,

@@ -86,7 +86,7 @@ n_iter_no_change : int, default=10
 max_fun : int, default=15000
     Maximum number of loss evaluations of L-BFGS.
 
-init : str, Initializer, list, Pretrained, Weights or fitted MLP, default="sklearn"
+init : str, path, Initializer, list, tuple, Pretrained, Weights or fitted MLP, default="sklearn"
     Weight initializer: a name from :data:`skweights.initializers.INITIALIZERS`
     (``"glorot_uniform"``, ``"he_normal"``, ``"orthogonal"``, ``"zeros"``, ...), an
     Initializer object, or a list with one entry per layer of weights (hidden
@@ -94,8 +94,10 @@ init : str, Initializer, list, Pretrained, Weights or fitted MLP, default="sklea
     the same weights for the same ``random_state``. To start from learned weights
     (transfer learning), pass :class:`~skweights.initializers.Pretrained` (a
     fitted model, a weights file or arrays; all layers or the bottom ones, with a
-    new head), or directly a :class:`~skweights.io.Weights` or a fitted skweights
-    or scikit-learn MLP, which mean ``Pretrained(that)``.
+    new head), or directly a :class:`~skweights.io.Weights`, a fitted skweights
+    or scikit-learn MLP, the path of a weights file (``.npz``, ``.safetensors``,
+    ``.onnx``) or a ``(coefs, intercepts)`` pair of lists of arrays, which all mean
+    ``Pretrained(that)``.
 
 bias_init : str, Initializer or list, default="sklearn"
     Intercept initializer, same forms as ``init``. ``"sklearn"`` draws intercepts
