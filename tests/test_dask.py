@@ -9,7 +9,6 @@ is run as written, and must do the same.
 import functools
 import re
 import threading
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,6 @@ from numpy.testing import assert_array_equal  # noqa: E402
 from scipy.stats import loguniform  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV  # noqa: E402
 
 from skweights import MLPClassifier  # noqa: E402
@@ -175,8 +173,8 @@ def _recipe():
 
 
 def test_documented_recipe_equals_sequential(monkeypatch):
-    """The recipe as written, on its own cluster; each search equals its
-    ``n_jobs=1`` clone. Only the dashboard moves to a free port, so that the
+    """The recipe as written, on its own cluster, without a warning (pytest
+    makes warnings errors); each search equals its ``n_jobs=1`` clone. Only the dashboard moves to a free port, so that the
     test does not need port 8787 (distributed leaks a socket when it is taken)."""
     monkeypatch.setattr(
         distributed,
@@ -187,20 +185,18 @@ def test_documented_recipe_equals_sequential(monkeypatch):
         n_samples=150, n_features=10, n_informative=6, n_classes=3, random_state=0
     )
     namespace = {"X": X, "y": y}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # 50 epochs, on purpose
-        _bounded(lambda: exec(_recipe(), namespace), SEARCH_TIMEOUT)
-        searches = [
-            v
-            for v in namespace.values()
-            if isinstance(v, (GridSearchCV, RandomizedSearchCV))
-        ]
-        assert {type(s) for s in searches} == {GridSearchCV, RandomizedSearchCV}
-        for search in searches:
-            assert search.n_jobs == -1
-            sequential = clone(search).set_params(n_jobs=1).fit(X, y)
-            assert search.cv_results_["params"] == sequential.cv_results_["params"]
-            assert_array_equal(
-                search.cv_results_["mean_test_score"],
-                sequential.cv_results_["mean_test_score"],
-            )
+    _bounded(lambda: exec(_recipe(), namespace), SEARCH_TIMEOUT)
+    searches = [
+        v
+        for v in namespace.values()
+        if isinstance(v, (GridSearchCV, RandomizedSearchCV))
+    ]
+    assert {type(s) for s in searches} == {GridSearchCV, RandomizedSearchCV}
+    for search in searches:
+        assert search.n_jobs == -1
+        sequential = clone(search).set_params(n_jobs=1).fit(X, y)
+        assert search.cv_results_["params"] == sequential.cv_results_["params"]
+        assert_array_equal(
+            search.cv_results_["mean_test_score"],
+            sequential.cv_results_["mean_test_score"],
+        )

@@ -48,7 +48,7 @@ joblib's Dask backend; each fit of each candidate and fold runs on a worker::
     with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, \\
             Client(cluster) as client:            # or Client("tcp://host:8786")
         search = GridSearchCV(
-            MLPClassifier(max_iter=50, random_state=0),
+            MLPClassifier(early_stopping=True, random_state=0),
             {"init": ["he_uniform", "glorot_uniform"], "penalty": ["l2", "l1"]},
             cv=3,
             n_jobs=-1,
