@@ -9,6 +9,7 @@ import pytest
 from sklearn.datasets import load_digits, load_iris
 
 from skweights import MLPClassifier
+from skweights._history import History
 from skweights.plotting import (
     _weights,
     plot_first_layer_weights,
@@ -49,8 +50,54 @@ def l1_deep(digits):
     ).fit(X, y)
 
 
+def clone_fitted(model):
+    import copy
+
+    return copy.deepcopy(model)
+
+
 def n_images(fig):
     return sum(len(ax.images) for ax in fig.axes)
+
+
+def extent(artist):
+    return artist.get_window_extent(artist.figure.canvas.get_renderer())
+
+
+def crosses(legend, axes):
+    """The visible curves of ``axes`` that pass under ``legend``."""
+    box = extent(legend)
+    return [
+        line.get_label()
+        for ax in axes
+        for line in ax.get_lines()
+        if line.get_visible()
+        and line.get_transform()
+        .transform_path(line.get_path())
+        .intersects_bbox(box, filled=False)
+    ]
+
+
+def overlapping_labels(axis):
+    """Pairs of the drawn tick labels of ``axis`` (major and minor) that overlap."""
+    labels = [
+        t
+        for t in axis.get_ticklabels() + axis.get_ticklabels(minor=True)
+        if t.get_visible() and t.get_text()
+    ]
+    low, high = sorted(axis.get_view_interval())
+    inside = [
+        t
+        for t in labels
+        if low <= t.get_position()[1 if axis.axis_name == "y" else 0] <= high
+    ]
+    boxes = [(t.get_text(), extent(t)) for t in inside]
+    return [
+        (a, b)
+        for k, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[k + 1 :]
+        if box_a.overlaps(box_b)
+    ]
 
 
 # ----------------------------------------------------------- first-layer weights
@@ -161,6 +208,25 @@ def test_weight_histograms(l1_deep):
     # the nonzero weights' bars count every nonzero weight once
     heights = sum(p.get_height() for p in axes[0].containers[0])
     assert heights == l1_deep.coefs_[0].size - n_zeros
+    # the zero bar is cut (more than twice the tallest bin), its count on top;
+    # the legend covers neither
+    (zero_bar,) = axes[0].containers[-1]  # after the weights' bars
+    (count,) = axes[0].texts
+    assert count.get_text() == f"{n_zeros} \u2191"
+    assert zero_bar.get_height() < n_zeros
+    assert count.xy == (0.0, zero_bar.get_height())
+    legend = extent(axes[0].get_legend())
+    assert not legend.overlaps(extent(zero_bar))
+    assert not legend.overlaps(extent(count))
+    for ax in axes:  # nor any bar
+        assert not any(
+            legend.overlaps(extent(bar))
+            for bars in ax.containers
+            for bar in bars
+            if (legend := extent(ax.get_legend()))
+        )
+    # counts are whole numbers
+    assert all(float(t).is_integer() for t in axes[2].get_yticks())
 
 
 def test_weight_histograms_log_and_no_zeros(digits16):
@@ -168,8 +234,26 @@ def test_weight_histograms_log_and_no_zeros(digits16):
     fig.canvas.draw()
     assert [ax.get_yscale() for ax in axes] == ["log", "log"]
     assert axes[0].get_title() == "layer 0: 64 x 16, 0% exact zeros"
+    for ax in axes:
+        legend = extent(ax.get_legend())
+        assert not any(legend.overlaps(extent(b)) for c in ax.containers for b in c)
     with pytest.raises(ValueError, match="bins must be a positive integer"):
         plot_weight_histograms(digits16, bins=0)
+
+
+def test_log_weight_histograms_keep_the_zero_bar_clear(l1_deep):
+    # 600 exact zeros amid 424 weights spread evenly around them: on a log axis
+    # the zero bar is drawn whole and stands far above the rest, in the middle
+    model = clone_fitted(l1_deep)
+    W = np.zeros(64 * 16)
+    W[:424] = np.linspace(-0.5, 0.5, 424)
+    model.coefs_[0] = np.random.RandomState(0).permutation(W).reshape(64, 16)
+    fig, axes = plot_weight_histograms(model, log=True)
+    fig.canvas.draw()
+    (zero_bar,) = axes[0].containers[-1]  # after the weights' bars
+    assert zero_bar.get_height() == 600  # never cut on a log axis
+    assert not axes[0].texts
+    assert not extent(axes[0].get_legend()).overlaps(extent(zero_bar))
 
 
 # ---------------------------------------------------------------------- history
@@ -216,6 +300,10 @@ def test_history_with_validation(digits):
     ]
     twin = [ax for ax in fig.axes if ax not in axes]
     assert len(twin) == 1 and twin[0].get_ylabel() == "validation score"
+    # the legend sits above every curve, the twin axis's too
+    assert crosses(axes[0].get_legend(), [axes[0], twin[0]]) == []
+    # and the score axis is labelled only as far as the scores go
+    assert max(twin[0].get_yticks()) <= np.nanmax(clf.history_["val_score"]) + 0.05
 
 
 def test_history_lbfgs_and_frozen(digits):
@@ -238,6 +326,58 @@ def test_history_lbfgs_and_frozen(digits):
             "not shown (all zero or undefined): layer 0" in t.get_text()
             for t in ax.texts
         )
+
+
+def synthetic_history(model, update_ratio):
+    """``model`` with a history whose update ratios are ``update_ratio``."""
+    history = History(len(model.coefs_))
+    for epoch, ratio in enumerate(update_ratio, start=1):
+        history.append(
+            epoch=epoch,
+            loss=1.0 / epoch,
+            weight_norm=[1.0] * len(model.coefs_),
+            grad_norm=[0.1 * ratio] * len(model.coefs_),
+            update_ratio=[ratio * (1 + 0.1 * i) for i in range(len(model.coefs_))],
+        )
+    model.history_ = history
+    return model
+
+
+def test_history_log_labels_do_not_crowd(digits16):
+    # less than a decade, mostly at the bottom of one: 0.006 to 0.045, where
+    # the minor ticks 0.006, 0.007, 0.008 and 0.009 lie close together
+    model = synthetic_history(clone_fitted(digits16), np.geomspace(0.045, 0.0055, 50))
+    fig, axes = plot_history(model)
+    fig.canvas.draw()
+    for ax in axes[1:]:
+        assert overlapping_labels(ax.yaxis) == []
+    minor = [t.get_text() for t in axes[2].yaxis.get_ticklabels(minor=True)]
+    major = [t.get_text() for t in axes[2].yaxis.get_ticklabels()]
+    # plain numbers; 2 and 5 times a power of ten labelled first
+    assert "0.01" in major and {"0.02", "0.03", "0.04", "0.006"} <= set(minor)
+    assert not {"0.007", "0.009"} & set(minor)  # too close to their neighbors
+
+
+def test_history_of_many_layers_shares_one_legend(digits):
+    X, y = digits
+    deep = MLPClassifier((8,) * 5, max_iter=3, random_state=0).fit(X, y)
+    fig, axes = plot_history(deep)
+    fig.canvas.draw()
+    # one legend beside the last panel, for both; no legend over the curves
+    assert axes[1].get_legend() is None
+    legend = axes[2].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        f"layer {i} ({shape})"
+        for i, shape in enumerate(["64 x 8"] + ["8 x 8"] * 4 + ["8 x 10"])
+    ]
+    assert extent(legend).x0 >= extent(axes[2]).x1
+    assert extent(legend).x1 <= fig.bbox.x1  # inside the figure
+    # three epochs, labelled as whole numbers
+    assert all(float(t).is_integer() for ax in axes for t in ax.get_xticks())
+    # a layer has one color in both panels
+    for grad, update in zip(axes[1].get_lines(), axes[2].get_lines(), strict=True):
+        assert grad.get_label() == update.get_label()
+        assert grad.get_color() == update.get_color()
 
 
 def test_history_errors(digits16):

@@ -235,8 +235,9 @@ def plot_weight_histograms(estimator, bins: int = 50, log: bool = False, fig=Non
     Exact zeros (what an L1 penalty leaves) are drawn as a bar of their own at 0
     in a third color, and left out of the weights' histogram, so that they are
     not confused with small weights. On a linear axis a zero bar more than twice
-    as tall as the tallest other bin is cut at the top of the axes, its count
-    written beside it, so that the rest of the distribution stays visible.
+    as tall as the tallest other bin is cut, its count written above it, so that
+    the rest of the distribution stays visible. The bars fill the lower part of
+    each panel and the legend the top.
 
     Examples
     --------
@@ -273,7 +274,16 @@ def plot_weight_histograms(estimator, bins: int = 50, log: bool = False, fig=Non
     return fig, axes
 
 
+#: the fraction of a histogram's height the bars may fill: the legend has the rest
+BARS_HEIGHT = 0.6
+#: ... and the nonzero weights' bars when the zero bar is cut, which stops at
+#: BARS_HEIGHT with its count above it
+CUT_BARS_HEIGHT = 0.4
+
+
 def _layer_histogram(ax, i, W, b, bins, log) -> None:
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 - optional
+
     w = np.asarray(W, dtype=float).ravel()
     b = np.asarray(b, dtype=float).ravel()
     edges = np.histogram_bin_edges(np.concatenate([w, b]), bins=bins)
@@ -300,37 +310,44 @@ def _layer_histogram(ax, i, W, b, bins, log) -> None:
         label=f"intercepts ({b.size})",
     )
     cut = not log and n_zeros > 2 * tallest
+    if not cut:
+        tallest = max(tallest, n_zeros)
+    # The bars fill the lower part of the axes; the legend goes above them.
+    if log:
+        bottom = 0.5
+        top = bottom * (tallest / bottom) ** (1 / BARS_HEIGHT)
+    else:
+        bottom, top = 0, tallest / (CUT_BARS_HEIGHT if cut else BARS_HEIGHT)
     if n_zeros:
-        # Exact zeros (an L1 penalty's) as their own bar, not lost in a bin.
+        # Exact zeros (an L1 penalty's) as their own bar, not lost in a bin; a
+        # bar that would dwarf the others is cut, with its count written on top.
+        height = BARS_HEIGHT * top if cut else n_zeros
         ax.bar(
             0.0,
-            n_zeros,
+            height,
             width=edges[1] - edges[0],
             color="tab:red",
             alpha=0.8,
             label=f"exact-zero weights ({n_zeros})",
         )
-        if not cut:
-            tallest = max(tallest, n_zeros)
-    # Headroom above the bars for the legend.
-    if log:
-        ax.set_yscale("log")
-        ax.set_ylim(0.5, tallest * 8)
-    else:
-        top = (2.0 if cut else 1.45) * tallest
-        ax.set_ylim(0, top)
         if cut:
-            # Keep the other weights readable: cut the zero bar, write its count.
             ax.annotate(
                 f"{n_zeros} \u2191",
-                (0.0, top),
-                xytext=(-4, -3),
+                (0.0, height),
+                xytext=(0, 2),
                 textcoords="offset points",
-                ha="right",
-                va="top",
+                ha="center",
+                va="bottom",
                 color="tab:red",
                 fontsize=8,
             )
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylim(bottom, top)
+    if not log:
+        ax.yaxis.set_major_locator(
+            MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True)
+        )
     ax.set_title(
         f"layer {i}: {_shape_label(W)}, {_percent(zeros.mean())} exact zeros",
         fontsize=10,
@@ -338,7 +355,9 @@ def _layer_histogram(ax, i, W, b, bins, log) -> None:
     ax.set_xlabel("value")
     ax.set_ylabel("count")
     ax.locator_params(axis="x", nbins=6)
-    ax.legend(fontsize=7, loc="upper right")
+    # "best" avoids the bars and the zero bar's count: the band above them
+    # unless the axes are too small for it
+    ax.legend(fontsize=7, loc="best")
 
 
 def _percent(fraction: float) -> str:
