@@ -41,7 +41,8 @@ class History:
         weights, :math:`\\lVert W_{end} - W_{start}\\rVert / \\lVert
         W_{start}\\rVert`. Intercepts are not included.
 
-    ``history[name]`` returns a scalar column as a 1-D array and a per-layer one
+    ``history[name]`` returns a scalar column as a 1-D array (of integers for
+    ``epoch``, of floats for the others) and a per-layer one
     as an array of shape ``(n_epochs, n_layers)``; ``history["grad_norm_0"]`` is
     one layer's column. :meth:`to_frame` gives a pandas DataFrame with one
     column per layer (``grad_norm_0``, ...).
@@ -63,13 +64,21 @@ class History:
             self._rows[name] = []
 
     def append(self, **row: Any) -> None:
-        """Add one epoch; missing scalar columns are NaN."""
+        """Add one epoch; missing scalar columns are NaN (``epoch`` is required)."""
         unknown = set(row) - set(self._rows)
         if unknown:
             raise KeyError(f"Unknown History columns: {sorted(unknown)}.")
+        epoch = row.get("epoch")
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)):
+            raise ValueError(
+                f"History.append needs epoch= as an integer (1, 2, ...); got {epoch!r}."
+            )
         for name in COLUMNS:
             value = row.get(name, np.nan)
-            self._rows[name].append(np.nan if value is None else float(value))
+            if name == "epoch":
+                self._rows[name].append(int(value))
+            else:
+                self._rows[name].append(np.nan if value is None else float(value))
         for name in LAYER_COLUMNS:
             values = row.get(name)
             if values is None:
@@ -84,6 +93,8 @@ class History:
         return list(COLUMNS) + list(LAYER_COLUMNS)
 
     def __getitem__(self, key: str) -> np.ndarray:
+        if key == "epoch":
+            return np.asarray(self._rows[key], dtype=np.int64)
         if key in COLUMNS:
             return np.asarray(self._rows[key], dtype=float)
         if key in LAYER_COLUMNS:

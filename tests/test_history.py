@@ -1,5 +1,6 @@
 """history_, the gradient monitor, and hidden_activations."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -8,6 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score, log_loss, r2_score
+from sklearn.model_selection import GridSearchCV
 
 from skweights import MLPClassifier, MLPRegressor, optimizers
 from skweights._history import History
@@ -316,7 +318,14 @@ def test_history_errors_and_frame():
             h.to_frame()
     else:
         frame = h.to_frame()
-        assert list(frame.index) == [1.0] and frame["grad_norm_1"].iloc[0] == 2.0
+        assert list(frame.index) == [1] and frame["grad_norm_1"].iloc[0] == 2.0
+        assert frame.index.name == "epoch" and frame.index.dtype.kind == "i"
+    assert h["epoch"].dtype.kind == "i" and h.to_dict()["epoch"] == [1]
+    with pytest.raises(ValueError, match="needs epoch= as an integer"):
+        h.append(loss=0.4)
+    with pytest.raises(ValueError, match="needs epoch= as an integer"):
+        h.append(epoch=2.5)
+    assert len(h) == 1 and len(h["loss"]) == 1  # nothing half-appended
 
 
 # ------------------------------------------------------------ gradient monitor
@@ -423,6 +432,28 @@ def test_partial_fit_warns_once(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("error", GradientWarning)
         model.partial_fit(X[:300], y[:300])
+
+
+def test_gradient_warning_points_at_the_callers_line(digits):
+    X, y = digits
+    for method in ("fit", "partial_fit"):
+        model = deep(RandomNormal(stddev=0.01))
+        kwargs = {"classes": np.arange(10)} if method == "partial_fit" else {}
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            line = inspect.currentframe().f_lineno + 1
+            getattr(model, method)(X[:300], y[:300], **kwargs)
+        (warning,) = [r for r in record if r.category is GradientWarning]
+        assert (warning.filename, warning.lineno) == (__file__, line)
+    # through a search's fit (and joblib) too, once per fitted candidate
+    search = GridSearchCV(deep(RandomNormal(stddev=0.01)), {"alpha": [1e-4]}, cv=2)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        search.fit(X[:300], y[:300])
+    warned = [r for r in record if r.category is GradientWarning]
+    assert len(warned) == 3  # two folds and the refit
+    assert {(r.filename, r.lineno) for r in warned} == {(__file__, line)}
 
 
 # ---------------------------------------------------------- hidden activations

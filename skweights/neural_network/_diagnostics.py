@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
+import sklearn
 
 from ..exceptions import GradientWarning
+
+try:  # installed with scikit-learn, which requires it; not a dependency of ours
+    import joblib
+except ImportError:  # pragma: no cover
+    joblib = None
+
+
+def _folder(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path)) + os.sep
+
+
+#: the files whose frames a warning skips to reach the user's code: skweights',
+#: scikit-learn's (whose ``_fit_context`` wraps ``fit``) and joblib's (through
+#: which a search fits)
+_INTERNAL = (
+    _folder(os.path.dirname(os.path.abspath(__file__))),  # skweights/
+    _folder(sklearn.__file__),
+) + ((_folder(joblib.__file__),) if joblib is not None else ())
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning issued by the caller point at the
+    first frame outside skweights, scikit-learn and joblib: the user's ``fit``
+    line, however deep the call that warns (``fit``, ``partial_fit``, a
+    search's ``fit``)."""
+    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame = frame.f_back
+        level += 1
+    return level
+
 
 #: a layer whose RMS gradient is below this fraction of the top layer's vanishes
 #: (measured on digits, 8 ReLU layers of 64: N(0, 0.01) weights give 2e-6 in the
@@ -82,5 +117,5 @@ class GradientMonitor:
                 f"layer ({top}). {advice} "
                 "See history_['grad_norm'].",
                 GradientWarning,
-                stacklevel=6,
+                stacklevel=user_stacklevel(),
             )
