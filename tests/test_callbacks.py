@@ -134,6 +134,29 @@ def test_nested_under_grid_search(digits):
 
 
 @needs_callbacks
+def test_scoring_monitor_goes_on_the_searched_estimator(digits):
+    X, y = digits
+    grid = {"alpha": [1e-4, 1e-1]}
+    # on the inner estimator: its clones share it, and every epoch of every fit
+    # (2 candidates x 2 folds + the refit, 3 epochs each) is scored
+    inner = callback.ScoringMonitor(scoring="accuracy")
+    model = MLPClassifier((8,), max_iter=3, random_state=0).set_callbacks(inner)
+    search = GridSearchCV(model, grid, cv=2).fit(X, y)
+    rows = inner.get_logs().data
+    assert sum(r["task_name"] == "epoch" for r in rows) == 5 * 3
+    assert sum(r["task_name"] == "fit" for r in rows) == 5
+    # one of them the refit, scored on the data it was fitted on
+    fits = [r["accuracy"] for r in rows if r["task_name"] == "fit"]
+    assert search.score(X, y) in fits
+    # on the search it is not passed down, and scores nothing
+    outer = callback.ScoringMonitor(scoring="accuracy")
+    model = MLPClassifier((8,), max_iter=3, random_state=0)
+    GridSearchCV(model, grid, cv=2).set_callbacks(outer).fit(X, y)
+    with pytest.raises(ValueError, match="No logs"):
+        outer.get_logs()
+
+
+@needs_callbacks
 @pytest.mark.parametrize(
     "params",
     [
