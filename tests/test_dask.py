@@ -182,7 +182,7 @@ def test_documented_recipe_equals_sequential(monkeypatch):
         functools.partial(distributed.LocalCluster, dashboard_address=DASHBOARD),
     )
     X, y = make_classification(
-        n_samples=150, n_features=10, n_informative=6, n_classes=3, random_state=0
+        n_samples=90, n_features=6, n_informative=4, n_classes=3, random_state=0
     )
     namespace = {"X": X, "y": y}
     _bounded(lambda: exec(_recipe(), namespace), SEARCH_TIMEOUT)
