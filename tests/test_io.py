@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -177,6 +178,7 @@ def test_onnx_model_layout():
     }
     props = {p.key: p.value for p in model.metadata_props}
     stored = json.loads(props["skweights"])
+    assert stored.pop("config_checksum") == _sealed(stored)["config_checksum"]
     assert stored.pop("checksums") == checksums_of(Weights.from_estimator(est))
     assert stored == config_of(est)
     assert model.opset_import[0].version == 13
@@ -535,6 +537,14 @@ def test_safetensors_load_into_torch_sequential(case, activation, dtype, tmp_pat
 
 
 # ----------------------------------------------------------------- bad files
+def _sealed(config):
+    """``config`` with ``config_checksum`` set as documented: the SHA-256 of the
+    other fields as compact, key-sorted, ASCII JSON."""
+    content = {k: v for k, v in config.items() if k != "config_checksum"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return dict(content, config_checksum=hashlib.sha256(text.encode()).hexdigest())
+
+
 def _rewrite_npz(path, change, checksums=True):
     """Apply ``change`` to the members; ``checksums=False`` also drops the
     config's digests, as in a file written before they were stored."""
@@ -542,7 +552,7 @@ def _rewrite_npz(path, change, checksums=True):
         members = dict(npz)
     if not checksums:
         config = json.loads(str(members["config"]))
-        del config["checksums"]
+        del config["checksums"], config["config_checksum"]
         members["config"] = np.array(json.dumps(config))
     change(members)
     with open(path, "wb") as f:
@@ -621,6 +631,7 @@ def test_truncated_and_random_files(fmt, tmp_path):
         ),
         (lambda m: _set_config(m, classes=[1, 2]), r"2 classes.*3 unit"),
         (lambda m: m.update(config=np.array("{not json")), r"not valid JSON"),
+        (lambda m: m.update(config=np.array("[" * 10**5)), r"not valid JSON"),
         (
             lambda m: _set_config(
                 m,
@@ -793,7 +804,7 @@ def _rewrite_tensors(path, fmt, change, checksums=True):
     weights = load_weights(path)
     config = dict(weights.config)
     if not checksums:
-        del config["checksums"]
+        del config["checksums"], config["config_checksum"]
     arrays = {f"coefs_{i}": np.array(W) for i, W in enumerate(weights.coefs)}
     arrays.update(
         {f"intercepts_{i}": np.array(b) for i, b in enumerate(weights.intercepts)}
@@ -922,15 +933,23 @@ def _tensor_spans(path, fmt, est):
     return spans
 
 
-def _edit_config(path, fmt, edit):
+def _edit_config(path, fmt, edit, reseal=True):
     """Rewrite the file with ``edit(config)`` applied to its stored config (in
-    place), keeping the arrays."""
+    place), keeping the arrays. ``reseal`` updates the config's own digest if
+    it still has one, so that the checks after it are reached; without it the
+    edit is damage the digest must catch."""
+
+    def edited(text):
+        config = json.loads(text)
+        edit(config)
+        if reseal and "config_checksum" in config:
+            config = _sealed(config)
+        return json.dumps(config)
+
     if fmt == "npz":
 
         def change(members):
-            config = json.loads(str(members["config"]))
-            edit(config)
-            members["config"] = np.array(json.dumps(config))
+            members["config"] = np.array(edited(str(members["config"])))
 
         _rewrite_npz(path, change)
     elif fmt == "safetensors":
@@ -938,19 +957,31 @@ def _edit_config(path, fmt, edit):
 
         with safe_open(str(path), framework="np") as f:
             metadata = f.metadata()
-        config = json.loads(metadata["skweights"])
-        edit(config)
-        metadata["skweights"] = json.dumps(config)
+        metadata["skweights"] = edited(metadata["skweights"])
         save_file(load_file(path), path, metadata=metadata)
     else:
         import onnx
 
         model = onnx.load_model(str(path))
         prop = next(p for p in model.metadata_props if p.key == "skweights")
-        config = json.loads(prop.value)
-        edit(config)
-        prop.value = json.dumps(config)
+        prop.value = edited(prop.value)
         onnx.save_model(model, str(path))
+
+
+def _stored_config(path, fmt) -> str:
+    """The config's JSON text as the file stores it."""
+    if fmt == "npz":
+        with np.load(path, allow_pickle=False) as npz:
+            return str(npz["config"])
+    if fmt == "safetensors":
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="np") as f:
+            return f.metadata()["skweights"]
+    import onnx
+
+    model = onnx.load_model(str(path))
+    return next(p.value for p in model.metadata_props if p.key == "skweights")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -1006,15 +1037,19 @@ def test_npz_rewritten_with_other_values_fails_its_checksum(tmp_path):
             load(path)
 
 
+@pytest.mark.parametrize(
+    "dropped", [("config_checksum",), ("checksums", "config_checksum")]
+)
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_files_without_checksums_still_load(fmt, tmp_path):
+def test_files_without_checksums_still_load(fmt, dropped, tmp_path):
+    # Written before the config's digest was stored, or before any digest was.
     pytest.importorskip(EXTRAS[fmt])
     est = fitted("multilabel", np.float32)
     path = tmp_path / f"m.{fmt}"
     save(est, path)
-    assert "checksums" in load_weights(path).config
-    _edit_config(path, fmt, lambda config: config.pop("checksums"))
-    assert "checksums" not in load_weights(path).config
+    assert {"checksums", "config_checksum"} <= set(load_weights(path).config)
+    _edit_config(path, fmt, lambda config: [config.pop(k) for k in dropped])
+    assert not set(dropped) & set(load_weights(path).config)
     loaded = load(path)
     _assert_same_predictions(loaded, est, _data("multilabel", np.float32)[0])
 
@@ -1040,3 +1075,147 @@ def test_malformed_checksums(edit, match, tmp_path):
     _edit_config(path, "npz", edit)
     with pytest.raises(ValueError, match=rf"m\.npz is corrupted: .*{match}"):
         load(path)
+
+
+# ------------------------------------------------------ the config's checksum
+def test_config_checksum_is_the_same_in_every_format_and_round_trip(tmp_path):
+    for fmt in FORMATS:
+        pytest.importorskip(EXTRAS[fmt])
+    est = fitted("multiclass_str", np.float32)
+    texts = {}
+    for fmt in FORMATS:
+        save(est, tmp_path / f"m.{fmt}")
+        texts[fmt] = _stored_config(tmp_path / f"m.{fmt}", fmt)
+    assert len(set(texts.values())) == 1  # the same JSON text in each format
+    stored = json.loads(texts["npz"])
+    assert stored == _sealed(stored)  # the documented canonical form
+    for fmt in FORMATS:
+        # saved again from the loaded Weights and from the loaded estimator,
+        # in every other format: the same config and digest
+        for i, again in enumerate(
+            (load_weights(tmp_path / f"m.{fmt}"), load(tmp_path / f"m.{fmt}"))
+        ):
+            for other in FORMATS:
+                path = tmp_path / f"again_{i}.{other}"
+                save(again, path)
+                assert json.loads(_stored_config(path, other)) == stored
+                assert load_weights(path).config == stored
+
+
+def _rename_label(config):
+    config["classes"][-1] += 1  # [3, 4, 5] -> [3, 4, 6]
+
+
+def _hidden_size(config):
+    config["layer_units"][1] += 1  # the first hidden layer: 7 -> 8 units
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_rename_label, _set("activation", "tanh"), _hidden_size],
+    ids=["class_label", "activation", "layer_size"],
+)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_edited_config_fails_its_checksum(fmt, edit, tmp_path):
+    pytest.importorskip(EXTRAS[fmt])
+    est = fitted("multiclass", np.float64)
+    path = tmp_path / f"m.{fmt}"
+    save(est, path)
+    _edit_config(path, fmt, edit, reseal=False)
+    match = (
+        rf"m\.{fmt} is corrupted: its configuration does not match its checksum "
+        r"\('config_checksum'"
+    )
+    for read in (load, load_weights):
+        with pytest.raises(ValueError, match=match):
+            read(path)
+    with pytest.raises(ValueError, match=match):  # nor does it start a fit
+        MLPClassifier((7, 4), init=initializers.Pretrained(path), max_iter=1).fit(
+            *_data("multiclass", np.float64)
+        )
+    if edit is _rename_label:  # without its digest, the label changes silently
+        _edit_config(path, fmt, lambda config: config.pop("config_checksum"))
+        assert load(path).classes_.tolist() == [3, 4, 6]
+
+
+def _rename_field(config):
+    del config["config_checksum"]
+    config["feature_names_iN"] = config.pop("feature_names_in")
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (_set("config_checksum", "abc"), r"checksum \('config_checksum'\) is not a"),
+        (_set("config_checksum", None), r"checksum \('config_checksum'\) is not a"),
+        (
+            lambda c: c.update(config_checksum=c["config_checksum"].upper()),
+            r"checksum \('config_checksum'\) is not a SHA-256 hex digest",
+        ),
+        # a damaged field name, in a file without the digest or of the digest
+        (
+            _rename_field,
+            r"has no checksum \('config_checksum'\) and holds unknown field\(s\) "
+            r"'feature_names_iN'",
+        ),
+        (
+            lambda c: c.update(config_checksuM=c.pop("config_checksum")),
+            r"unknown field\(s\) 'config_checksuM'",
+        ),
+    ],
+    ids=["short", "null", "upper_case", "field_name", "digest_name"],
+)
+def test_malformed_config_checksum(edit, match, tmp_path):
+    path = tmp_path / "m.npz"
+    save(fitted("multiclass", np.float64), path)
+    _edit_config(path, "npz", edit, reseal=False)
+    with pytest.raises(ValueError, match=rf"m\.npz is corrupted: .*{match}"):
+        load(path)
+
+
+def test_newer_format_version_asks_for_an_upgrade_not_a_digest(tmp_path):
+    path = tmp_path / "m.npz"
+    save(fitted("binary", np.float64), path)
+    _edit_config(path, "npz", _set("format_version", FORMAT_VERSION + 1), reseal=False)
+    with pytest.raises(ValueError, match=r"m\.npz: written in format version .*upgra"):
+        load(path)
+
+
+def test_flipped_config_bytes_never_load_another_config(tmp_path):
+    pytest.importorskip("safetensors")
+    est = fitted("multiclass_str", np.float32)
+    path = tmp_path / "m.safetensors"
+    save(est, path)
+    good = path.read_bytes()
+    config = load_weights(path).config
+    # The config is a JSON string in the JSON header: from its opening quote
+    # to its closing one.
+    n = int.from_bytes(good[:8], "little")
+    header = good[8 : 8 + n].decode()
+    start = header.index('"skweights":') + len('"skweights":')
+    text, stop = json.JSONDecoder().raw_decode(header, start)
+    assert json.loads(text) == config and len(header[start:stop]) > 1000
+    outcomes = {"checksum": 0, "other": 0, "same": 0}
+    # Each byte in turn, written in place (rewriting the file is much slower),
+    # with each bit that keeps it ASCII, so that the JSON is often still valid.
+    with open(path, "r+b", buffering=0) as f:
+        for pos in range(8 + start, 8 + stop):
+            for bit in range(7):
+                f.seek(pos)
+                f.write(bytes([good[pos] ^ (1 << bit)]))
+                try:
+                    weights = load_weights(path)
+                except ValueError as exc:
+                    assert str(exc).startswith(str(path)), exc
+                    checksum = "does not match its checksum" in str(exc)
+                    outcomes["checksum" if checksum else "other"] += 1
+                else:
+                    assert weights.config == config, f"byte {pos} changed the config"
+                    outcomes["same"] += 1
+            f.seek(pos)
+            f.write(good[pos : pos + 1])
+    assert path.read_bytes() == good
+    # Thousands of flips leave valid JSON with other values (a digit, a letter of
+    # a name) that only the digest catches.
+    assert outcomes["checksum"] > 5000, outcomes
+    _assert_same_predictions(load(path), est, _data("multiclass_str", np.float32)[0])

@@ -42,13 +42,18 @@ a newer one than :data:`FORMAT_VERSION`), ``skweights_version``, ``estimator``,
 ``Adam(beta_1=0.8)`` as ``{"component", "module", "params"}``),
 ``dropped_params`` (parameters with no JSON form, such as arrays, callables or
 pretrained initializers, which load as their defaults), ``fitted`` (number
-of iterations, samples seen, loss, loss curve, stopping-rule state) and
+of iterations, samples seen, loss, loss curve, stopping-rule state),
 ``checksums``: ``{"algorithm": "sha256", "coefs": [...], "intercepts": [...]}``,
 the SHA-256 digest of every array's values (its bytes in C order,
 little-endian, ``coefs[i]`` in the ``(fan_in, fan_out)`` layout whatever the
-format stores), written by :func:`save` and checked by every reader. Files
-without ``checksums`` (written by skweights before they were stored) load
-unchecked.
+format stores), and ``config_checksum``, the SHA-256 hex digest of the config
+itself: of every other field, as ``json.dumps(fields, sort_keys=True,
+separators=(",", ":"), ensure_ascii=True)`` encoded as ASCII (the same in every
+format and after a save, load and save again). Both are written by :func:`save`
+and checked by every reader, the config's digest before any field is read.
+Files without them (written by skweights before they were stored) load
+unchecked; a config without ``config_checksum`` must then hold only the fields
+such files hold.
 
 What a loaded estimator is
 --------------------------
@@ -70,8 +75,8 @@ rebuilt only from classes exported by :mod:`skweights.activations`,
 the class with the stored keyword arguments. Every config is checked against the
 arrays. A missing file raises ``FileNotFoundError``; anything else wrong (a
 truncated or corrupted file, an array whose digest differs from its stored
-checksum, a missing or extra array, a shape or layer count that does not match
-the config, a non-finite weight, a malformed config, a newer format version, an
+checksum, a config that does not match its own, a missing or extra array, a
+shape or layer count that does not match the config, a non-finite weight, a malformed config, a newer format version, an
 estimator other than the one ``expected``) raises ``ValueError`` naming the file
 and, where it applies, the layer or the config field.
 """

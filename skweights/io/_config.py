@@ -150,7 +150,7 @@ def parse_config(text: str, source: str) -> dict[str, Any]:
     """Parse the JSON config read from ``source``; ``ValueError`` if it is not."""
     try:
         config = json.loads(text)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # too deeply nested
         raise ValueError(
             f"{source} is corrupted: its skweights config is not valid JSON ({exc})."
         ) from None

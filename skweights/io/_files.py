@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -11,13 +12,45 @@ import numpy as np
 
 from ._check import check_config
 from ._config import dump_config, parse_config
-from ._weights import Weights, weights_of
+from ._weights import FORMAT_VERSION, Weights, weights_of
 
-__all__ = ["checksums_of", "existing_file", "read_weights", "writable_weights"]
+__all__ = [
+    "checksums_of",
+    "config_checksum_of",
+    "existing_file",
+    "read_weights",
+    "writable_weights",
+]
 
-#: the digest stored in ``config["checksums"]``
+#: the digest stored in ``config["checksums"]`` and ``config["config_checksum"]``
 CHECKSUM_ALGORITHM = "sha256"
+#: the config's field holding the digest of all its other fields
+CONFIG_CHECKSUM = "config_checksum"
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+#: every field of the configs written before they held their own digest
+_UNSEALED_FIELDS = frozenset(
+    {
+        "format",
+        "format_version",
+        "skweights_version",
+        "estimator",
+        "activation",
+        "activation_params",
+        "out_activation",
+        "layer_units",
+        "dtype",
+        "n_features_in",
+        "feature_names_in",
+        "params",
+        "dropped_params",
+        "classes",
+        "classes_dtype",
+        "y_type",
+        "loss",
+        "fitted",
+        "checksums",
+    }
+)
 
 
 def existing_file(path) -> Path:
@@ -46,7 +79,68 @@ def writable_weights(estimator) -> tuple[Weights, str]:
     weights = weights_of(estimator)
     check_config(weights)
     config = dict(weights.config, checksums=checksums_of(weights))
+    config.pop(CONFIG_CHECKSUM, None)  # a loaded config's: computed afresh
+    # The digest of the config as a reader parses it, whatever Python objects
+    # wrote it (tuples, keys out of order).
+    config = parse_config(dump_config(config), weights.source)
+    config[CONFIG_CHECKSUM] = config_checksum_of(config)
     return weights, dump_config(config)
+
+
+def config_checksum_of(config: dict) -> str:
+    """``config["config_checksum"]``: the SHA-256 hex digest of the other fields.
+
+    Computed on the config's canonical JSON form: every field but
+    ``config_checksum``, keys sorted at every level, no whitespace
+    (``separators=(",", ":")``) and ASCII only (``ensure_ascii=True``), encoded
+    as ASCII. It depends on the parsed values only, not on how the file's JSON
+    text is spaced or ordered, so it is the same in every format and after a
+    save, load and save again.
+    """
+    content = {k: v for k, v in config.items() if k != CONFIG_CHECKSUM}
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _verify_config_checksum(config, source) -> None:
+    """Compare the config read with its digest, before any field is used.
+
+    A config without ``config_checksum`` was written before the digest was
+    stored and is not checked, but must then hold only the fields such
+    configs hold: a damaged field name (of the digest itself, say) is reported,
+    not read as a missing field. A config of a newer ``format_version`` is left
+    to :func:`check_config`, which refuses it and asks for an upgrade: that
+    format may compute its digest otherwise.
+    """
+    version = config.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool):
+        if version > FORMAT_VERSION:
+            return
+    if CONFIG_CHECKSUM not in config:
+        unknown = sorted(set(config) - _UNSEALED_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"{source} is corrupted: its configuration has no checksum "
+                f"({CONFIG_CHECKSUM!r}) and holds unknown field(s) "
+                f"{', '.join(map(repr, unknown))}: a field name was damaged or "
+                "altered."
+            )
+        return
+    digest = config[CONFIG_CHECKSUM]
+    if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
+        raise ValueError(
+            f"{source} is corrupted: its configuration's checksum "
+            f"({CONFIG_CHECKSUM!r}) is not a SHA-256 hex digest."
+        )
+    if config_checksum_of(config) != digest:
+        raise ValueError(
+            f"{source} is corrupted: its configuration does not match its checksum "
+            f"({CONFIG_CHECKSUM!r}, the SHA-256 digest of the configuration stored "
+            "when the file was written): the file was damaged or its configuration "
+            "altered since."
+        )
 
 
 def _digest(array) -> str:
@@ -131,11 +225,13 @@ def read_weights(coefs, intercepts, config_text, source) -> Weights:
     Raises
     ------
     ValueError
-        Naming ``source``: arrays that do not match the checksums stored in the
-        config, do not chain or are not finite, an invalid config, or one that
-        does not describe the arrays.
+        Naming ``source``: a config that does not match its own checksum,
+        arrays that do not match the checksums stored in the config, do not
+        chain or are not finite, an invalid config, or one that does not
+        describe the arrays.
     """
     config = parse_config(config_text, source)
+    _verify_config_checksum(config, source)
     _verify_checksums(coefs, intercepts, config, source)
     weights = Weights(coefs, intercepts, config=config, source=str(source))
     check_config(weights)
