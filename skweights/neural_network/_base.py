@@ -29,6 +29,7 @@ from .._sklearn_private import (
 from ..exceptions import DivergenceError
 from ..io._weights import Weights
 from ._callbacks import CallbackSupportMixin, FitTasks
+from ._diagnostics import user_stacklevel
 from ._full_batch import FullBatchMixin
 from ._stochastic import StochasticMixin
 
@@ -408,7 +409,7 @@ class BaseMLP(
                 f"same incoming weights, {what}. Use a random initializer for hidden "
                 "layers, e.g. init='glorot_uniform'.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
 
     def _packed_parameters(self):

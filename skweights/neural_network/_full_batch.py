@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ..exceptions import TrainingInterruptedWarning
+from ._diagnostics import user_stacklevel
 
 
 class FullBatchMixin:
@@ -180,7 +181,7 @@ class FullBatchMixin:
                 f"iteration(s) (n_iter_={callback.it}); the weights of the last "
                 "completed iteration were kept.",
                 TrainingInterruptedWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
             return
         self.n_iter_ = min(res.n_iter, self.max_iter)
@@ -190,7 +191,7 @@ class FullBatchMixin:
                 f"(status={res.status}): {res.message}. Increase the number of "
                 "iterations (max_iter) or scale the data.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
         set_params(to_theta(res.x))
         self.loss_ = res.fun

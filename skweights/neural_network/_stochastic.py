@@ -23,7 +23,7 @@ from .._threads import (
     scratch,
 )
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
-from ._diagnostics import GradientMonitor
+from ._diagnostics import GradientMonitor, user_stacklevel
 
 #: batch_size * largest fan_in * fan_out at or below which training uses one BLAS
 #: thread (digits at 200 x 64 x 100 is 1.3e6; the 256 x 256 x 512 layer is 3.4e7)
@@ -220,7 +220,7 @@ class StochasticMixin:
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
-                        stacklevel=4,
+                        stacklevel=user_stacklevel(),
                     )
         except KeyboardInterrupt:
             if checkpoint is None or self.n_iter_ == 0:
@@ -234,7 +234,7 @@ class StochasticMixin:
                 f"(n_iter_={self.n_iter_}); the weights of the last completed epoch "
                 "were kept. Continue with partial_fit, or fit with warm_start=True.",
                 TrainingInterruptedWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
         except _Diverged as exc:
             self._restore(checkpoint, packed)
@@ -329,7 +329,7 @@ class StochasticMixin:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is "
                 "going to be clipped",
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
