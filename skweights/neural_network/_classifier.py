@@ -17,7 +17,19 @@ from ._docs import ATTRIBUTES, PARAMETERS
 
 
 def _comparable(function, labels, name):
-    """``function(labels)``, with a clear message where labels cannot be sorted."""
+    """``function(labels)``, with a clear message where labels cannot be sorted
+    or are objects other than strings."""
+    if getattr(getattr(labels, "dtype", None), "kind", None) == "O" and len(labels):
+        array = np.asarray(labels)  # a pandas categorical of ints is numeric here
+        first = array.flat[0]
+        if array.dtype.kind == "O" and not isinstance(first, str):
+            # scikit-learn reads such an array as labels of "unknown" type
+            raise ValueError(
+                f"{name} has dtype object and holds {type(first).__name__} values, "
+                "which scikit-learn does not read as class labels (only strings "
+                f"may be objects). Pass {name} with a numeric dtype (e.g. "
+                f"np.asarray({name}.tolist())) or as strings."
+            )
     try:
         return function(labels)
     except TypeError as exc:
@@ -212,7 +224,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self : MLPClassifier
         """
         previous = self.__dict__.get("_label_binarizer")
-        first = _check_partial_fit_first_call(self, classes)
+        first = _comparable(
+            lambda labels: _check_partial_fit_first_call(self, labels),
+            classes,
+            "classes",
+        )
         try:
             if first:
                 self._label_binarizer = LabelBinarizer()
