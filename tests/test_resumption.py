@@ -5,6 +5,7 @@ reproducibility in-process and across processes."""
 import _thread
 import copy
 import hashlib
+import itertools
 import os
 import pickle
 import subprocess
@@ -17,12 +18,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
 
 from skweights import MLPClassifier, MLPRegressor
 from skweights.exceptions import TrainingInterruptedWarning
-from skweights.optimizers import OPTIMIZERS, SGD, ReduceLROnPlateau
+from skweights.neural_network._base import BaseMLP
+from skweights.optimizers import OPTIMIZERS, SGD, Adam, ReduceLROnPlateau
 
 X, Y = load_iris(return_X_y=True)
 X = StandardScaler().fit_transform(X)
@@ -91,7 +93,8 @@ def assert_same_training_state(a, b):
         assert getattr(a, name) == getattr(b, name), name
     if a.validation_scores_ is not None:
         assert_array_equal(a.validation_scores_, b.validation_scores_)
-    assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    predict = "predict_proba" if hasattr(a, "predict_proba") else "predict"
+    assert_array_equal(getattr(a, predict)(X), getattr(b, predict)(X))
 
 
 def _round_trips(est):
@@ -218,15 +221,144 @@ def test_warm_started_fit_restarts_the_optimizer_state(optimizer):
 
 # ------------------------------------------------------------ interruption
 
-#: a fit that would take minutes: many epochs of a few tiny batches
-LONG = dict(
-    hidden_layer_sizes=(8,),
-    batch_size=10,
-    max_iter=200_000,
-    tol=0.0,
-    n_iter_no_change=10**9,
-    random_state=0,
+#: iris in minibatches of 30: five optimizer updates per epoch
+BATCHES_PER_EPOCH = len(X) // 30
+#: settings that never stop early, so only the interruption ends a fit
+NO_EARLY_STOP = dict(tol=0.0, n_iter_no_change=10**9)
+
+
+def _interrupt_at(monkeypatch, owner, name, k):
+    """Make ``owner.name`` raise KeyboardInterrupt at its k-th call (from 1)."""
+    original = getattr(owner, name)
+    calls = itertools.count(1)
+
+    def interrupted(*args, **kwargs):
+        if next(calls) == k:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, interrupted)
+
+
+def _target(cls):
+    return Y if cls is MLPClassifier else X[:, 3]
+
+
+def assert_same_fit(a, b):
+    """Weights, counters, records and predictions equal, bit for bit."""
+    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(u, v)
+    assert a.n_iter_ == b.n_iter_ and a.t_ == b.t_
+    assert a.loss_ == b.loss_
+    assert_array_equal(a.loss_curve_, b.loss_curve_)
+    assert len(a.history_) == len(b.history_) == len(a.loss_curve_)
+    assert_array_equal(a.predict(X), b.predict(X))
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["update:1", "update:3", f"update:{BATCHES_PER_EPOCH}", "end_epoch:1"],
+    ids=["first_batch", "mid_epoch", "last_batch", "end_of_epoch"],
 )
+@pytest.mark.parametrize("optimizer", [Adam, SGD], ids=["adam", "sgd"])
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_interrupted_fit_keeps_exactly_the_last_completed_epoch(
+    monkeypatch, cls, optimizer, where
+):
+    # An interruption in epoch 4 gives the fit that max_iter=3 would give.
+    y = _target(cls)
+    params = dict(
+        hidden_layer_sizes=(6,),
+        optimizer=optimizer.__name__.lower(),
+        batch_size=30,
+        random_state=0,
+        **NO_EARLY_STOP,
+    )
+    reference = cls(max_iter=3, **params).fit(X, y)
+    name, k = where.split(":")
+    calls_before = 3 * (BATCHES_PER_EPOCH if name == "update" else 1)
+    _interrupt_at(monkeypatch, optimizer, name, calls_before + int(k))
+    est = cls(max_iter=50, **params)
+    with pytest.warns(TrainingInterruptedWarning, match=r"n_iter_=3\)"):
+        assert est.fit(X, y) is est
+    monkeypatch.undo()
+    assert_same_fit(est, reference)
+
+
+@pytest.mark.parametrize("evaluation", [6, 15])
+def test_interrupted_lbfgs_keeps_exactly_the_last_completed_iteration(
+    monkeypatch, evaluation
+):
+    params = dict(hidden_layer_sizes=(6,), optimizer="lbfgs", random_state=0)
+    _interrupt_at(monkeypatch, BaseMLP, "_objective", evaluation)
+    est = MLPClassifier(max_iter=200, **params)
+    with pytest.warns(TrainingInterruptedWarning) as records:
+        est.fit(X, Y)
+    monkeypatch.undo()
+    # the iterations completed before the interrupting evaluation
+    assert 0 < est.n_iter_ < evaluation
+    assert f"n_iter_={est.n_iter_})" in str(records[0].message)
+    reference = MLPClassifier(max_iter=est.n_iter_, **params).fit(X, Y)
+    for u, v in zip(
+        est.coefs_ + est.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        assert_array_equal(u, v)
+    assert est.loss_ == reference.loss_
+    assert len(est.history_) == len(reference.history_) == est.n_iter_
+    assert_array_equal(est.predict_proba(X), reference.predict_proba(X))
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_interrupted_first_epoch_of_a_fresh_fit_leaves_it_unfitted(monkeypatch, cls):
+    _interrupt_at(monkeypatch, Adam, "update", 2)
+    est = cls(hidden_layer_sizes=(6,), batch_size=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing completed: nothing to warn about
+        with pytest.raises(KeyboardInterrupt):
+            est.fit(X, _target(cls))
+    assert not hasattr(est, "coefs_")
+    with pytest.raises(NotFittedError):
+        est.predict(X)
+
+
+@pytest.mark.parametrize("k", [1, 4])
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_interrupted_partial_fit_is_undone_and_training_goes_on(monkeypatch, cls, k):
+    # partial_fit's one epoch is the part that did not complete: the call is
+    # undone, optimizer state and shuffling generator included, and re-raises so
+    # that the loop calling partial_fit stops.
+    y = _target(cls)
+    first = {"classes": [0, 1, 2]} if cls is MLPClassifier else {}
+    est = cls(hidden_layer_sizes=(6,), batch_size=30, random_state=0)
+    est.partial_fit(X, y, **first).partial_fit(X, y)
+    never_interrupted = copy.deepcopy(est)
+    _interrupt_at(monkeypatch, Adam, "update", k)
+    with pytest.raises(KeyboardInterrupt):
+        est.partial_fit(X, y)
+    monkeypatch.undo()
+    assert_same_training_state(est, never_interrupted)
+    for _ in range(2):
+        est.partial_fit(X, y)
+        never_interrupted.partial_fit(X, y)
+    assert_same_training_state(est, never_interrupted)
+
+
+def test_interrupted_first_partial_fit_leaves_the_estimator_unfitted(monkeypatch):
+    _interrupt_at(monkeypatch, Adam, "update", 2)
+    est = MLPClassifier(hidden_layer_sizes=(6,), batch_size=30, random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        est.partial_fit(X, Y, classes=[0, 1, 2])
+    monkeypatch.undo()
+    assert not hasattr(est, "coefs_") and not hasattr(est, "classes_")
+    # and the first call can be made again
+    est.partial_fit(X, Y, classes=[0, 1, 2])
+    assert est.n_iter_ == 1
+
+
+#: a fit that would take minutes: many epochs of a few tiny batches
+LONG = dict(hidden_layer_sizes=(8,), batch_size=10, max_iter=200_000, random_state=0)
 
 
 def _interrupted(fit, delay):
@@ -263,49 +395,23 @@ def _interrupt_until_it_lands(fit, delays=(0.3, 0.6, 1.2)):
 
 
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
-def test_keyboard_interrupt_keeps_the_last_completed_epoch(cls):
-    y = Y if cls is MLPClassifier else X[:, 3]
-    est = cls(**LONG)
-    est.set_params(max_iter=3).fit(X, y)  # a model to continue from
-    est.set_params(warm_start=True, max_iter=LONG["max_iter"])
-    before = len(est.loss_curve_)
+def test_ctrl_c_from_another_thread_keeps_the_last_completed_epoch(cls):
+    # The signal as a user sends it: SIGINT's handler raises KeyboardInterrupt in
+    # the main thread wherever it is, here from a timer thread.
+    y = _target(cls)
+    est = cls(**LONG, **NO_EARLY_STOP)
     start = time.perf_counter()
     _, records = _interrupt_until_it_lands(lambda: est.fit(X, y))
     assert time.perf_counter() - start < 60
     interrupted = [r for r in records if r.category is TrainingInterruptedWarning]
     assert len(interrupted) == 1
-    assert f"n_iter_={est.n_iter_}" in str(interrupted[0].message)
+    assert f"n_iter_={est.n_iter_})" in str(interrupted[0].message)
     assert 0 < est.n_iter_ < LONG["max_iter"]
-    assert est.n_iter_ == len(est.loss_curve_) - before
-    assert len(est.history_) == len(est.loss_curve_)
-    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
-    assert est.predict(X).shape[0] == len(X)
+    reference = cls(**{**LONG, "max_iter": est.n_iter_}, **NO_EARLY_STOP).fit(X, y)
+    assert_same_fit(est, reference)
     # training goes on from there
-    n = len(est.loss_curve_)
     est.partial_fit(X, y)
-    assert len(est.loss_curve_) == n + 1
-
-
-def test_keyboard_interrupt_during_lbfgs_keeps_the_last_iteration():
-    rng = np.random.RandomState(0)
-    Xl = rng.randn(3000, 20)
-    yl = (Xl @ rng.randn(20) > 0).astype(int)
-    est = MLPClassifier(
-        hidden_layer_sizes=(64, 64),
-        optimizer="lbfgs",
-        max_iter=100_000,
-        max_fun=10**9,
-        tol=0.0,
-        random_state=0,
-    )
-    _, records = _interrupt_until_it_lands(lambda: est.fit(Xl, yl), (0.5, 1.0, 2.0))
-    interrupted = [r for r in records if r.category is TrainingInterruptedWarning]
-    assert len(interrupted) == 1
-    assert 0 < est.n_iter_ < 100_000
-    assert len(est.history_) == est.n_iter_
-    assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
-    assert est.predict(Xl).shape == (3000,)
-    assert est.score(Xl, yl) > 0.5
+    assert len(est.loss_curve_) == reference.n_iter_ + 1
 
 
 # --------------------------------------------------------- reproducibility

@@ -237,7 +237,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 else:
                     _fit_labels(self._label_binarizer, classes, "classes")
             return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-        except Exception:
+        except BaseException:  # a KeyboardInterrupt too: a first call undone
             if first:
                 for name in ("classes_", "_label_binarizer"):
                     self.__dict__.pop(name, None)
