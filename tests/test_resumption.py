@@ -24,7 +24,19 @@ from sklearn.preprocessing import StandardScaler
 from skweights import MLPClassifier, MLPRegressor
 from skweights.exceptions import TrainingInterruptedWarning
 from skweights.neural_network._base import BaseMLP
-from skweights.optimizers import OPTIMIZERS, SGD, Adam, ReduceLROnPlateau
+from skweights.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    ClipByGlobalNorm,
+    CosineDecay,
+    ExponentialDecay,
+    MultiStepDecay,
+    NAdam,
+    ReduceLROnPlateau,
+    RMSprop,
+    StepDecay,
+)
 
 X, Y = load_iris(return_X_y=True)
 X = StandardScaler().fit_transform(X)
@@ -55,6 +67,42 @@ VARIANTS = [pytest.param({"optimizer": name}, id=name) for name in STOCHASTIC] +
             )
         },
         id="sgd_reduce_lr_on_plateau",
+    ),
+]
+#: schedules that step with the epoch count (``_schedule_epoch``), carried across
+#: partial_fit calls; clipped and float32 training
+EPOCH_SCHEDULES = [
+    pytest.param(
+        {"optimizer": Adam(StepDecay(0.01, step_size=1, gamma=0.7))},
+        id="adam_step_decay",
+    ),
+    pytest.param(
+        {"optimizer": SGD(CosineDecay(0.05, decay_epochs=6, warmup_epochs=2))},
+        id="sgd_cosine_decay_warmup",
+    ),
+    pytest.param(
+        {"optimizer": RMSprop(MultiStepDecay(0.01, milestones=[2, 3], gamma=0.5))},
+        id="rmsprop_multistep_decay",
+    ),
+    pytest.param(
+        {"optimizer": ClipByGlobalNorm(NAdam(ExponentialDecay(0.01, 0.8)), 0.5)},
+        id="clipped_nadam_exponential_decay",
+    ),
+]
+VARIANTS += EPOCH_SCHEDULES + [
+    pytest.param(
+        {
+            "optimizer": "sgd",
+            "learning_rate": "adaptive",
+            "n_iter_no_change": 1,
+            "tol": 0.05,
+            "learning_rate_init": 0.05,
+        },
+        id="sgd_adaptive_reducing",
+    ),
+    pytest.param(
+        {"optimizer": Adam(StepDecay(0.01, step_size=1)), "dtype": np.float32},
+        id="float32_adam_step_decay",
     ),
 ]
 
@@ -114,28 +162,56 @@ def _quiet_convergence():
 # --------------------------------------------------------- partial_fit pauses
 
 
+def _split(params):
+    """The estimator's parameters, and the data in the variant's dtype."""
+    params = dict(params)
+    dtype = params.pop("dtype", np.float64)
+    return params, X.astype(dtype)
+
+
 @pytest.mark.parametrize("params", VARIANTS)
 def test_copy_between_partial_fit_calls_continues_bit_for_bit(params):
+    params, Xd = _split(params)
+
     def make():
         return MLPClassifier(
             hidden_layer_sizes=(6,), batch_size=32, random_state=0, **params
         )
 
     reference = make()
-    reference.partial_fit(X, Y, classes=[0, 1, 2])
+    reference.partial_fit(Xd, Y, classes=[0, 1, 2])
     for _ in range(4):
-        reference.partial_fit(X, Y)
+        reference.partial_fit(Xd, Y)
 
-    paused = make().partial_fit(X, Y, classes=[0, 1, 2])
-    paused.partial_fit(X, Y)
-    for how, copied in _round_trips(paused).items():
+    paused = make().partial_fit(Xd, Y, classes=[0, 1, 2])
+    paused.partial_fit(Xd, Y)
+    for copied in _round_trips(paused).values():
         for _ in range(3):
-            copied.partial_fit(X, Y)
-        assert_same_training_state(copied, reference), how
+            copied.partial_fit(Xd, Y)
+        assert_same_training_state(copied, reference)
     # the original is untouched by training its copies, and continues the same way
     for _ in range(3):
-        paused.partial_fit(X, Y)
+        paused.partial_fit(Xd, Y)
     assert_same_training_state(paused, reference)
+
+
+@pytest.mark.parametrize("params", EPOCH_SCHEDULES)
+def test_a_lost_schedule_position_would_show(params):
+    # The check above is sensitive to the schedule's position: a copy that
+    # forgot the epochs it had seen continues with other learning rates.
+    params, Xd = _split(params)
+    est = MLPClassifier(
+        hidden_layer_sizes=(6,), batch_size=32, random_state=0, **params
+    )
+    est.partial_fit(Xd, Y, classes=[0, 1, 2]).partial_fit(Xd, Y)
+    assert est._schedule_epoch == 2
+    copied = pickle.loads(pickle.dumps(est))
+    assert copied._schedule_epoch == 2
+    copied._schedule_epoch = 0
+    for _ in range(3):
+        est.partial_fit(Xd, Y)
+        copied.partial_fit(Xd, Y)
+    assert not np.array_equal(est.coefs_[0], copied.coefs_[0])
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
@@ -164,11 +240,11 @@ def test_regressor_copy_between_partial_fit_calls_continues_bit_for_bit(optimize
 
 @pytest.mark.parametrize("params", VARIANTS)
 @pytest.mark.parametrize("early_stopping", [False, True])
-def test_copy_between_warm_started_fits_agrees_with_the_original(
-    params, early_stopping
-):
+def test_copy_between_warm_started_fits_continues_bit_for_bit(params, early_stopping):
     # warm_start=True restarts the optimizer state at every fit (as scikit-learn
-    # does), so a copy taken between fits and the original must agree afterwards.
+    # does) and carries the stopping counters over: a copy taken between fits
+    # continues exactly as the original, which is never copied.
+    params, Xd = _split(params)
     settings = dict(
         hidden_layer_sizes=(6,),
         batch_size=32,
@@ -178,17 +254,49 @@ def test_copy_between_warm_started_fits_agrees_with_the_original(
         n_iter_no_change=2,
         random_state=0,
     )
-    est = MLPClassifier(**{**settings, **params})
-    est.fit(X, Y)
-    for how, copied in _round_trips(est).items():
-        copied.fit(X, Y)
-        original = copy.deepcopy(est).fit(X, Y)
-        assert_same_training_state(copied, original), how
+    est = MLPClassifier(**{**settings, **params}).fit(Xd, Y)
+    copies = list(_round_trips(est).values())
     n = len(est.loss_curve_)
-    est.fit(X, Y)
-    assert n < len(est.loss_curve_) == len(est.history_) <= n + 3
+    for _ in range(2):
+        est.fit(Xd, Y)
+    for copied in copies:
+        for _ in range(2):
+            copied.fit(Xd, Y)
+        assert_same_training_state(copied, est)
+    assert n < len(est.loss_curve_) == len(est.history_) <= n + 6
     if early_stopping:
         assert len(est.validation_scores_) == len(est.loss_curve_)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_stopping_counters_carry_across_warm_started_fits_and_copies(early_stopping):
+    # A tolerance no epoch beats: every epoch counts as no improvement, so the
+    # counters decide where each warm-started fit stops.
+    settings = dict(
+        hidden_layer_sizes=(6,),
+        batch_size=32,
+        max_iter=4,
+        warm_start=True,
+        early_stopping=early_stopping,
+        n_iter_no_change=5,
+        tol=10.0,
+        random_state=0,
+    )
+    est = MLPClassifier(**settings).fit(X, Y)
+    # the first epoch improves on the initial infinity; the next three do not
+    assert est.n_iter_ == 4 and est._no_improvement_count == 3
+    copies = list(_round_trips(est).values())
+    forgetful = copy.deepcopy(est)
+    forgetful._no_improvement_count = 0
+    est.fit(X, Y)
+    # the counter passes n_iter_no_change=5 after 3 more epochs, as in
+    # scikit-learn, where warm_start keeps _no_improvement_count too
+    assert est.n_iter_ == 3
+    for copied in copies:
+        copied.fit(X, Y)
+        assert_same_training_state(copied, est)
+    forgetful.fit(X, Y)
+    assert forgetful.n_iter_ == 4  # a lost counter would show
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop"])
