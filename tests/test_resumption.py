@@ -6,6 +6,7 @@ import _thread
 import copy
 import hashlib
 import itertools
+import json
 import os
 import pickle
 import subprocess
@@ -524,42 +525,13 @@ def test_ctrl_c_from_another_thread_keeps_the_last_completed_epoch(cls):
 
 # --------------------------------------------------------- reproducibility
 
-_SNIPPET = """
-import hashlib, warnings
-import numpy as np
-from sklearn.datasets import load_iris
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import StandardScaler
-from skweights import MLPClassifier
-warnings.simplefilter("ignore", ConvergenceWarning)
-X, y = load_iris(return_X_y=True)
-X = StandardScaler().fit_transform(X)
-est = MLPClassifier(hidden_layer_sizes=(16, 8), optimizer={optimizer!r},
-                    max_iter=15, random_state=3).fit(X, y)
-h = hashlib.sha256()
-for w in est.coefs_ + est.intercepts_:
-    h.update(np.ascontiguousarray(w).tobytes())
-print(h.hexdigest())
-print(repr([float(v) for w in est.coefs_ for v in w.ravel()]))
-"""
-
 OPTIMIZER_NAMES = ["adam", "sgd", "lbfgs"]
 
 
-def _fit_in_subprocess(optimizer, **env):
-    environ = {**os.environ, **env}
-    for name, value in env.items():
-        if value is None:
-            environ.pop(name)
-    out = subprocess.run(
-        [sys.executable, "-c", _SNIPPET.format(optimizer=optimizer)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environ,
-        timeout=120,
-    ).stdout.splitlines()
-    return out[0], np.array(eval(out[1]))  # noqa: S307 - our own repr of floats
+def _fit(optimizer):
+    return MLPClassifier(
+        hidden_layer_sizes=(16, 8), optimizer=optimizer, max_iter=15, random_state=3
+    ).fit(X, Y)
 
 
 def _digest(est):
@@ -569,33 +541,61 @@ def _digest(est):
     return h.hexdigest()
 
 
+#: the same fits in a new interpreter: digests and weights as JSON on stdout
+_SNIPPET = f"""
+import json, sys, warnings
+import numpy as np
+sys.path.insert(0, {os.path.dirname(__file__)!r})
+from sklearn.exceptions import ConvergenceWarning
+warnings.simplefilter("ignore", ConvergenceWarning)
+from test_resumption import OPTIMIZER_NAMES, _digest, _fit
+fits = {{name: _fit(name) for name in OPTIMIZER_NAMES}}
+print(json.dumps({{
+    name: [_digest(est), [w.tolist() for w in est.coefs_ + est.intercepts_]]
+    for name, est in fits.items()
+}}))
+"""
+
+
+def _fit_in_subprocess(**env):
+    out = subprocess.run(
+        [sys.executable, "-c", _SNIPPET],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+        timeout=120,
+    ).stdout
+    return {
+        name: (digest, [np.array(w) for w in weights])
+        for name, (digest, weights) in json.loads(out).items()
+    }
+
+
 @pytest.mark.parametrize("optimizer", OPTIMIZER_NAMES)
 def test_same_random_state_gives_identical_weights_in_process(optimizer):
-    def fit():
-        return MLPClassifier(
-            hidden_layer_sizes=(16, 8), optimizer=optimizer, max_iter=15, random_state=3
-        ).fit(X, Y)
-
-    a, b = fit(), fit()
+    a, b = _fit(optimizer), _fit(optimizer)
     assert _digest(a) == _digest(b)
-    assert_array_equal(a.loss_curve_, b.loss_curve_)
+    assert a.loss_ == b.loss_
+    if optimizer != "lbfgs":
+        assert_array_equal(a.loss_curve_, b.loss_curve_)
 
 
-@pytest.mark.parametrize("optimizer", OPTIMIZER_NAMES)
-def test_same_random_state_gives_identical_weights_across_processes(optimizer):
-    est = MLPClassifier(
-        hidden_layer_sizes=(16, 8), optimizer=optimizer, max_iter=15, random_state=3
-    ).fit(X, Y)
-    first, w_first = _fit_in_subprocess(optimizer, OMP_NUM_THREADS=None)
-    second, _ = _fit_in_subprocess(optimizer, OMP_NUM_THREADS=None)
-    assert first == second == _digest(est)
+def test_same_random_state_gives_identical_weights_across_processes():
+    here = {name: _digest(_fit(name)) for name in OPTIMIZER_NAMES}
+    # two new interpreters, with different string hashing
+    first = _fit_in_subprocess(PYTHONHASHSEED="1")
+    second = _fit_in_subprocess(PYTHONHASHSEED="2")
+    for name in OPTIMIZER_NAMES:
+        assert first[name][0] == second[name][0] == here[name], name
     # One BLAS thread against the default pool. Stochastic training runs its
     # small products on one BLAS thread whatever the pool, so the weights are
     # identical. L-BFGS's products use the pool, whose blocking may change the
     # last bits of a sum: there the weights need only agree to rtol=1e-10.
-    one, w_one = _fit_in_subprocess(optimizer, OMP_NUM_THREADS="1")
-    if optimizer == "lbfgs":
-        assert_allclose(w_one, w_first, rtol=1e-10, atol=0)
-    else:
-        assert one == first
-        assert_array_equal(w_one, w_first)
+    one = _fit_in_subprocess(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    for name in OPTIMIZER_NAMES:
+        for u, v in zip(one[name][1], first[name][1], strict=True):
+            if name == "lbfgs":
+                assert_allclose(u, v, rtol=1e-10, atol=0)
+            else:
+                assert_array_equal(u, v)
