@@ -25,10 +25,10 @@ def _comparable(function, labels, name):
         if array.dtype.kind == "O" and not isinstance(first, str):
             # scikit-learn reads such an array as labels of "unknown" type
             raise ValueError(
-                f"{name} has dtype object and holds {type(first).__name__} values, "
-                "which scikit-learn does not read as class labels (only strings "
-                f"may be objects). Pass {name} with a numeric dtype (e.g. "
-                f"np.asarray({name}.tolist())) or as strings."
+                f"Unknown label type: {name} has dtype object and holds "
+                f"{type(first).__name__} values, which scikit-learn does not read "
+                f"as class labels (only strings may be objects). Pass {name} with "
+                f"a numeric dtype (e.g. np.asarray({name}.tolist())) or as strings."
             )
     try:
         return function(labels)
