@@ -175,9 +175,10 @@ def for_chunks(fn, *arrays) -> None:
         _run_chunks(fn, flats, 0, size)
         return
     parts = min(threads, -(-size // CHUNK))
-    # Part boundaries on chunk boundaries: each element sees the same operations
-    # in the same order however many threads there are.
-    per_part = -(-size // (parts * CHUNK)) * CHUNK
+    # Equal parts, on cache-line boundaries. Every operation is elementwise and
+    # correctly rounded, so an element's result does not depend on where a part
+    # or a chunk starts: the same bits however many threads there are.
+    per_part = -(-size // (parts * 64)) * 64
     bounds = [(lo, min(lo + per_part, size)) for lo in range(0, size, per_part)]
     errors = np.geterr()
     pool = _executor()

@@ -995,6 +995,25 @@ def test_minibatches_of_zero_weight_are_skipped(cls, optimizer):
         strict=True,
     ):
         assert_array_equal(u, v)
+    if optimizer != "lbfgs":
+        # the loss is the mean over the rows trained on, not over every row
+        assert weighted.loss_curve_ == without.loss_curve_
+
+
+@pytest.mark.parametrize("where", ["fit", "predict"])
+def test_both_infinities_raise_one_clear_error_and_no_warning(where):
+    # pytest turns the "invalid value" RuntimeWarning of a naive check into an error
+    X = np.random.RandomState(0).randn(20, 3)
+    y = np.arange(20) % 2
+    bad = X.copy()
+    bad[0, 0], bad[1, 1] = np.inf, -np.inf
+    est = MLPClassifier(hidden_layer_sizes=(3,), max_iter=300, random_state=0)
+    if where == "predict":
+        est.fit(X, y)
+    call = est.fit if where == "fit" else est.predict
+    args = (bad, y) if where == "fit" else (bad,)
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        call(*args)
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])

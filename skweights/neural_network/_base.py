@@ -10,7 +10,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import validation as _sk_validation
+from sklearn.utils.validation import check_is_fitted
 
 from .. import activations as _activations
 from .. import constraints as _constraints
@@ -32,6 +33,14 @@ from ._callbacks import CallbackSupportMixin, FitTasks
 from ._diagnostics import user_stacklevel
 from ._full_batch import FullBatchMixin
 from ._stochastic import StochasticMixin
+
+
+def validate_data(*args, **kwargs):
+    """scikit-learn's ``validate_data``, without the "invalid value encountered"
+    RuntimeWarning its finiteness check gives for an X holding both +inf and -inf
+    before it raises its ValueError (which names the problem)."""
+    with np.errstate(invalid="ignore"):
+        return _sk_validation.validate_data(*args, **kwargs)
 
 
 class _SavedState:

@@ -8,11 +8,11 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .. import losses
 from .._sklearn_private import _check_partial_fit_first_call, _fit_context
-from ._base import BaseMLP
+from ._base import BaseMLP, validate_data
 from ._docs import ATTRIBUTES, PARAMETERS
 
 

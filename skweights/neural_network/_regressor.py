@@ -8,11 +8,11 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import assert_all_finite
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .. import losses
 from .._sklearn_private import StrOptions, _fit_context
-from ._base import BaseMLP
+from ._base import BaseMLP, validate_data
 from ._docs import ATTRIBUTES, PARAMETERS
 
 

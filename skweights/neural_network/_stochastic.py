@@ -125,6 +125,7 @@ class StochasticMixin:
                     # the same generator (without its input checks: 0.15 ms).
                     self._random_state.shuffle(sample_idx)
                 accumulated_loss = 0.0
+                rows_trained = 0  # minibatches of zero weight are skipped
                 grad_sq = np.zeros(len(self.coefs_))
                 n_batches = 0
                 state = self._optimizer_state
@@ -146,6 +147,7 @@ class StochasticMixin:
                             f"a minibatch loss became non-finite ({batch_loss})"
                         )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
+                    rows_trained += batch.stop - batch.start
                     for i, g in layer_grads:
                         grad_sq[i] += np.dot(g, g)
                     n_batches += 1
@@ -160,7 +162,7 @@ class StochasticMixin:
                     raise _Diverged("an update made weights non-finite")
                 self.n_iter_ += 1
                 self._schedule_epoch += 1
-                self.loss_ = accumulated_loss / n_samples
+                self.loss_ = accumulated_loss / rows_trained
                 self.t_ += n_samples
                 # Schedules count sample weight, so that a weight of k is k copies.
                 self._weight_seen += (
