@@ -1,120 +1,68 @@
-"""Elementwise work split across threads, and the shared BLAS thread limit."""
+"""Chunked in-place updates, per-thread scratch arrays, the shared BLAS limit."""
 
 import threading
-import time
 
 import numpy as np
-import pytest
 from numpy.testing import assert_array_equal
 from threadpoolctl import threadpool_info
 
 from skweights import MLPClassifier, _threads
-from skweights._threads import (
-    CHUNK,
-    PARALLEL_MIN,
-    elementwise_threads,
-    for_chunks,
-    one_blas_thread,
-    scratch,
-)
-from skweights.neural_network import _stochastic
-from skweights.optimizers import SGD, Adam
+from skweights._threads import CHUNK, for_chunks, one_blas_thread, scratch
+from skweights.optimizers import Adam
 
 
 def _blas_threads():
     return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
 
 
-def _adam_steps(n_threads, size, steps=3):
-    rng = np.random.RandomState(0)
-    params = [rng.randn(size), rng.randn(7)]
-    opt = Adam(learning_rate=0.01)
-    state = opt.init(params)
-    with elementwise_threads(n_threads):
-        for _ in range(steps):
-            grads = [rng.randn(size), rng.randn(7)]
-            state = opt.update(params, grads, state)
-    return params, state
-
-
-@pytest.mark.parametrize("size", [PARALLEL_MIN, 3 * CHUNK + 17, 5 * CHUNK - 1])
-def test_threads_give_the_same_bits_as_one(size):
-    one, state_one = _adam_steps(1, size)
-    two, state_two = _adam_steps(2, size)
-    first = one + state_one.m + state_one.v
-    for a, b in zip(first, two + state_two.m + state_two.v, strict=True):
-        assert_array_equal(a, b)
-    # and every part was stepped: two steps differ from three everywhere
-    assert (one[0] != _adam_steps(1, size, steps=2)[0][0]).all()
-
-
-def test_every_element_is_visited_once_in_parts_on_chunk_boundaries():
+def test_every_element_is_visited_once_in_chunks():
     size = 4 * CHUNK + 5
     a = np.zeros(size)
-    seen = []
-    lock = threading.Lock()
+    sizes = []
 
-    def visit(x):
-        with lock:
-            seen.append((threading.get_ident(), x.size))
+    def visit(x, absent):
+        assert absent is None
+        sizes.append(x.size)
         x += 1
 
-    with elementwise_threads(2):
-        for_chunks(visit, a)
+    for_chunks(visit, a, None)
     assert_array_equal(a, 1)
-    assert sum(n for _, n in seen) == size
-    assert all(n <= CHUNK for _, n in seen)
-    assert len({ident for ident, _ in seen}) == 2  # the caller and one worker
+    assert sizes == [CHUNK] * 4 + [5]
 
 
-def test_small_arrays_stay_on_the_calling_thread():
-    idents = []
-    with elementwise_threads(2):
-        for_chunks(lambda x: idents.append(threading.get_ident()), np.zeros(100))
-    assert idents == [threading.get_ident()]
+def test_arrays_of_one_chunk_are_passed_whole_in_their_shape():
+    shapes = []
+    for_chunks(lambda x, y: shapes.append((x.shape, y)), np.zeros((10, 3)), None)
+    assert shapes == [((10, 3), None)]
 
 
 def test_arrays_that_are_not_contiguous_are_updated_in_place():
-    a = np.zeros((PARALLEL_MIN, 2))[:, 0]  # strided: a flat view would be a copy
-    g = np.ones(PARALLEL_MIN)
-    with elementwise_threads(2):
-        for_chunks(lambda x, y: np.add(x, y, out=x), a, g)
+    a = np.zeros((3 * CHUNK, 2))[:, 0]  # strided: a flat view would be a copy
+    g = np.ones(3 * CHUNK)
+    for_chunks(lambda x, y: np.add(x, y, out=x), a, g)
     assert_array_equal(a, 1)
 
 
-def test_parts_run_under_the_callers_floating_point_settings():
-    big = np.full(4 * CHUNK, 1e308)
-
-    def double(x):
-        x *= 10.0
-
-    with elementwise_threads(2):
-        with np.errstate(over="ignore"):  # pytest turns warnings into errors
-            for_chunks(double, big.copy())
-        with np.errstate(over="raise"):
-            with pytest.raises(FloatingPointError):
-                for_chunks(double, big.copy())
-
-
-def test_an_interruption_waits_for_the_other_parts():
-    size = 4 * CHUNK
-    a = np.zeros(size)
-    main = threading.get_ident()
-    finished = []
-
-    def part(x):
-        if threading.get_ident() == main:
-            raise KeyboardInterrupt
-        time.sleep(0.05)
-        x += 1
-        finished.append(x.size)
-
-    with elementwise_threads(2):
-        with pytest.raises(KeyboardInterrupt):
-            for_chunks(part, a)
-    # every chunk of the worker's half was written before the call returned
-    assert sum(finished) == size // 2
-    assert a[size // 2 :].min() == 1
+def test_chunked_adam_equals_adam_on_whole_arrays():
+    # the same operations in the same order, so the same bits at any chunk size
+    rng = np.random.RandomState(0)
+    size = 3 * CHUNK + 17
+    grads = [rng.randn(size) for _ in range(3)]
+    runs = []
+    for chunk in (CHUNK, 10**9):
+        params = [np.arange(size) / size]
+        opt = Adam(learning_rate=0.01)
+        state = opt.init(params)
+        old = _threads.CHUNK
+        _threads.CHUNK = chunk
+        try:
+            for g in grads:
+                state = opt.update(params, [g], state)
+        finally:
+            _threads.CHUNK = old
+        runs.append(params[0])
+    assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], np.arange(size) / size)
 
 
 def test_scratch_arrays_are_private_to_each_thread():
@@ -125,7 +73,7 @@ def test_scratch_arrays_are_private_to_each_thread():
     t.start()
     t.join()
     assert not np.shares_memory(mine, other[0])
-    assert scratch(like) is not None and np.shares_memory(scratch(like), mine)
+    assert np.shares_memory(scratch(like), mine)  # reused, not reallocated
 
 
 def test_the_blas_limit_is_restored_by_the_last_of_overlapping_users(monkeypatch):
@@ -190,38 +138,3 @@ def test_parallel_small_fits_leave_the_blas_threads_as_they_were():
         t.join(60)
     assert not errors
     assert _blas_threads() == before
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_elementwise_threads_do_not_change_a_fit(monkeypatch):
-    # 300 x 512 weights: the packed update is cut into two parts. The products
-    # are small, so they run on one BLAS thread either way: only the number of
-    # elementwise threads differs, and the weights are the same bits.
-    rng = np.random.RandomState(0)
-    X = rng.randn(64, 300)
-    y = rng.randint(0, 3, 64)
-    original = _threads._run_chunks
-    fits, used = [], []
-    monkeypatch.setattr(
-        _threads,
-        "_run_chunks",
-        lambda *a: (used[-1].add(threading.get_ident()), original(*a)),
-    )
-    for n in (1, 2):
-        used.append(set())
-        monkeypatch.setattr(_stochastic, "blas_threads", lambda n=n: n)
-        clf = MLPClassifier(
-            hidden_layer_sizes=(512,),
-            optimizer=SGD(learning_rate=0.01),
-            batch_size=64,
-            max_iter=2,
-            random_state=0,
-        )
-        fits.append(clf.fit(X, y))
-    assert [len(u) for u in used] == [1, 2]
-    for a, b in zip(
-        fits[0].coefs_ + fits[0].intercepts_,
-        fits[1].coefs_ + fits[1].intercepts_,
-        strict=True,
-    ):
-        assert_array_equal(a, b)

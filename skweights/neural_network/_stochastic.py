@@ -15,13 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
 from .._history import History
-from .._threads import (
-    CHUNK,
-    blas_threads,
-    elementwise_threads,
-    one_blas_thread,
-    scratch,
-)
+from .._threads import CHUNK, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
 from ._diagnostics import GradientMonitor, user_stacklevel
 
@@ -98,15 +92,13 @@ class StochasticMixin:
         # (measured: digits 4.9 against 5.1 ms/epoch, 8x64 layers at batch 32 0.43
         # against 0.49 s/epoch); restored when the epochs end, however they end.
         largest = batch_size * max(W.size for W in self.coefs_)
-        threads = contextlib.ExitStack()  # undone however the epochs end
-        threads.enter_context(
+        settings = contextlib.ExitStack()  # undone however the epochs end
+        settings.enter_context(
             one_blas_thread(largest <= SMALL_GEMM and isinstance(X, np.ndarray))
         )
-        # Elementwise updates use as many threads as the BLAS may.
-        threads.enter_context(elementwise_threads(blas_threads()))
         # The loop checks losses and weights for non-finite values itself and rolls
         # back; numpy's overflow warnings on the way would only mask that error.
-        threads.enter_context(
+        settings.enter_context(
             np.errstate(over="ignore", invalid="ignore", divide="ignore")
         )
         sample_idx = np.arange(n_samples, dtype=int)
@@ -262,7 +254,7 @@ class StochasticMixin:
                 "relu)."
             ) from None
         finally:
-            threads.close()
+            settings.close()
         self._end_early_stopping(val)
 
     def _history(self):
