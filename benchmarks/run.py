@@ -1,6 +1,6 @@
 """Training-speed benchmark: skweights against scikit-learn (and PyTorch if installed).
 
-Run ``python benchmarks/run.py`` (about 10 minutes on 2 cores) or
+Run ``python benchmarks/run.py`` (a few minutes on 2 cores) or
 ``python benchmarks/run.py --quick`` (seconds; a smoke test on tiny sizes).
 
 In one process it first measures the machine's matrix-multiply rate on the very
