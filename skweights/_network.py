@@ -198,7 +198,7 @@ def loss_and_gradients(
 
     # (g + alpha * R'(W)) / S, elementwise and in this order (scikit-learn's, so
     # the weights stay bit-identical to its): per layer or on the packed arrays
-    # alike, chunk by chunk, large arrays across threads.
+    # alike, chunk by chunk.
     def finish(penalized):
         def scale(w, g):
             if penalized:

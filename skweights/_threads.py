@@ -39,8 +39,9 @@ def scratch(like: np.ndarray, slot: int = 0) -> np.ndarray:
     Optimizers compute their update terms into these instead of allocating
     temporaries every step; the contents are garbage between calls. Each slot is
     one flat buffer as large as the largest array asked for (a :data:`CHUNK` in
-    the update loops), viewed in the shape asked for. Keeping them out of the optimizer state keeps pickles
-    small, and per-thread keeps parallel fits (threads) from sharing them.
+    the update loops), viewed in the shape asked for. Keeping them out of the
+    optimizer state keeps pickles small, and per-thread keeps parallel fits
+    (threads) from sharing them.
     """
     cache = getattr(_local, "arrays", None)
     if cache is None:

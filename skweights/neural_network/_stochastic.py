@@ -15,7 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
 from .._history import History
-from .._threads import CHUNK, one_blas_thread, scratch
+from .._threads import for_chunks, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
 from ._diagnostics import GradientMonitor, user_stacklevel
 
@@ -44,18 +44,19 @@ class StochasticMixin:
             X.shape[1], self._batch_size(X.shape[0], early=True)
         )
         params, grads, is_bias = self._trainable_views(packed, workspace, trainable)
+        kind = _optimizer_kind(optimizer)
         if (
             not incremental
             or getattr(self, "_optimizer_state", None) is None
             or getattr(self, "_trainable", None) != trainable
-            or getattr(self, "_optimizer_kind", None) != _optimizer_kind(optimizer)
+            or getattr(self, "_optimizer_kind", None) != kind
         ):
             # A change of frozen_layers changes what the state is shaped like, a
             # change of optimizer what it holds: both start it afresh.
             self._optimizer_state = optimizer.init(params, is_bias)
             self._schedule_epoch = 0  # epochs the schedule has seen, across calls
         self._trainable = trainable
-        self._optimizer_kind = _optimizer_kind(optimizer)
+        self._optimizer_kind = kind
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         val = None
@@ -489,11 +490,13 @@ def _update_ratios(coefs, start_flat):
     for W in coefs:
         w, w0 = W.reshape(-1), start_flat[offset : offset + W.size]
         offset += W.size
-        squared = 0.0
-        for start in range(0, w.size, CHUNK):
-            a, b = w[start : start + CHUNK], w0[start : start + CHUNK]
+        squared = [0.0]
+
+        def add_squared_difference(a, b, squared=squared):
             diff = np.subtract(a, b, out=scratch(a, 0))
-            squared += float(np.dot(diff, diff))
+            squared[0] += float(np.dot(diff, diff))
+
+        for_chunks(add_squared_difference, w, w0)
         norm0 = np.linalg.norm(w0)
-        ratios.append(np.sqrt(squared) / norm0 if norm0 > 0 else np.inf)
+        ratios.append(np.sqrt(squared[0]) / norm0 if norm0 > 0 else np.inf)
     return ratios

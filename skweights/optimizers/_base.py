@@ -20,14 +20,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._component import Component
-from .._threads import CHUNK, for_chunks, scratch
+from .._threads import for_chunks, scratch
 from .._validation import check_real
 
 __all__ = [
     "Optimizer",
     "Schedule",
     "ScheduleState",
-    "CHUNK",
     "as_schedule",
     "for_chunks",
     "scratch",

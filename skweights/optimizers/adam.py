@@ -161,9 +161,8 @@ class Adam(Optimizer):
         scale = -lr_t if keras else -step
         eps = self.epsilon
 
-        # In place, chunk by chunk through two scratch arrays (cache-sized), large
-        # arrays split across threads; the same operations, in the same order, as
-        # the docstring's equations.
+        # In place, chunk by chunk through two scratch arrays (cache-sized); the
+        # same operations, in the same order, as the docstring's equations.
         def step_chunk(p_, g_, m, v, vm):
             tmp, step_ = scratch(p_, 0), scratch(p_, 1)
             m *= b1
