@@ -11,6 +11,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from . import _fused as fused
 from ._threads import for_chunks
 
 
@@ -102,6 +103,26 @@ class Workspace:
             np.take(X, idx, axis=0, out=out)
             return out
         return X[idx]
+
+
+def _finish_gradient(penalty, alpha, W, grad, s):
+    """``grad = (grad + alpha * R'(W)) / s`` in place.
+
+    Elementwise and in this order (scikit-learn's, so that the weights stay
+    bit-identical to its): one compiled pass when the penalty's gradient is a
+    multiple of ``W``, else numpy chunk by chunk; the values are the same.
+    """
+    factor = penalty.smooth_factor(alpha) if alpha else 0.0
+    if factor is not None and fused.usable(W, grad):
+        fused.loops.scale_gradient(W if factor else None, grad, factor, s)
+        return
+
+    def scale(w, g):
+        if alpha:
+            penalty.add_gradient(w, g, alpha)
+        g /= s
+
+    for_chunks(scale, W, grad)
 
 
 def _matmul_into(A, B, out):
@@ -196,21 +217,11 @@ def loss_and_gradients(
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
             hidden.derivative(activations[i], delta)
 
-    # (g + alpha * R'(W)) / S, elementwise and in this order (scikit-learn's, so
-    # the weights stay bit-identical to its): per layer or on the packed arrays
-    # alike, chunk by chunk.
-    def finish(penalized):
-        def scale(w, g):
-            if penalized:
-                penalty.add_gradient(w, g, alpha)
-            g /= sw_sum
-
-        return scale
-
+    s = float(sw_sum)  # a Python float: a float32 division in float32
     for W, grad in zip(layers_w, grads_w, strict=True):
-        for_chunks(finish(bool(alpha)), W, grad)
+        _finish_gradient(penalty, alpha, W, grad, s)
     for b, grad in zip(layers_b, grads_b, strict=True):
-        for_chunks(finish(penalize_b), b, grad)
+        _finish_gradient(penalty, alpha if penalize_b else 0, b, grad, s)
     if trainable is not None and not all(trainable):
         for i, t in enumerate(trainable):
             if not t:  # the penalty term above touched the packed arrays whole

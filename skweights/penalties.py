@@ -72,9 +72,20 @@ class Penalty(Component):
 
         Through a scratch array: no temporary as large as ``W`` per call.
         """
-        if self.l2:
-            factor = scale if self.l2 == 1.0 else scale * self.l2
+        factor = Penalty.smooth_factor(self, scale)
+        if factor:
             grad += np.multiply(W, factor, out=scratch(W))
+
+    def smooth_factor(self, scale: float) -> float | None:
+        """The factor :math:`c` for which :meth:`add_gradient` adds :math:`c W`
+        (0.0: nothing), as a Python float; None for a subclass whose
+        ``add_gradient`` is its own, so that training calls that instead."""
+        if type(self).add_gradient is not Penalty.add_gradient:
+            return None
+        if not self.l2:
+            return 0.0
+        scale = float(scale)
+        return scale if self.l2 == 1.0 else scale * float(self.l2)
 
     def prox(self, W: np.ndarray, step) -> None:
         """Soft-threshold ``W`` in place by ``step * l1`` (the L1 part's proximal map).

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
+from .. import _fused as fused
 from .._validation import check_bool, check_option, check_real
 from ._base import Optimizer, ScheduleState, for_chunks, scratch, with_lr
 from ._util import (
@@ -151,18 +153,18 @@ class Adam(Optimizer):
 
     def update(self, params, grads, state):
         t = state.t + 1
-        b1, b2 = self.beta_1, self.beta_2
+        # Python floats: in float32 each operation is then a float32 one.
+        b1, b2, eps = float(self.beta_1), float(self.beta_2), float(self.epsilon)
         keras = self.variant == "keras"
+        bc2_sqrt = math.sqrt(1 - b2**t)
         if keras:
-            lr_t = state.lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+            scale = -(float(state.lr) * bc2_sqrt / (1 - b1**t))
         else:
-            step = state.lr / (1 - b1**t)
-            bc2_sqrt = np.sqrt(1 - b2**t)
-        scale = -lr_t if keras else -step
-        eps = self.epsilon
+            scale = -(float(state.lr) / (1 - b1**t))
 
         # In place, chunk by chunk through two scratch arrays (cache-sized); the
-        # same operations, in the same order, as the docstring's equations.
+        # same operations, in the same order, as the docstring's equations, and
+        # as the compiled loop's (one pass, the same values bit for bit).
         def step_chunk(p_, g_, m, v, vm):
             tmp, step_ = scratch(p_, 0), scratch(p_, 1)
             m *= b1
@@ -184,8 +186,14 @@ class Adam(Optimizer):
             p_ += step_
 
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            v_max = state.v_max[i] if self.amsgrad else None
-            for_chunks(step_chunk, p, g, state.m[i], state.v[i], v_max)
+            arrays = (p, g, state.m[i], state.v[i])
+            arrays += (state.v_max[i] if self.amsgrad else None,)
+            if fused.usable(*arrays):
+                fused.loops.adam(
+                    *arrays, b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt
+                )
+            else:
+                for_chunks(step_chunk, *arrays)
         return state._replace(t=t)
 
 

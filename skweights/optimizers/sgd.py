@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _fused as fused
 from .._validation import check_bool, check_option, check_real
 from ._base import Optimizer, ScheduleState, for_chunks, scratch, with_lr
 from ._util import VARIANTS, init_schedule
@@ -153,9 +154,10 @@ class SGD(Optimizer):
         return state.lr / (1 - mu) if 0 < mu < 1 else state.lr
 
     def update(self, params, grads, state):
-        lr, mu = state.lr, self.momentum
+        # Python floats: in float32 each operation is then a float32 one.
+        lr, mu = float(state.lr), float(self.momentum)
         if self.variant == "keras":
-            nesterov = self.nesterov
+            nesterov = bool(self.nesterov)
 
             def step_chunk(p, g, v):
                 lr_g = np.multiply(g, lr, out=scratch(p, 0))
@@ -168,8 +170,13 @@ class SGD(Optimizer):
                 else:
                     p += v
 
+            # The compiled loop does the same operations in one pass (the same
+            # values bit for bit).
             for arrays in zip(params, grads, state.velocities, strict=True):
-                for_chunks(step_chunk, *arrays)
+                if fused.usable(*arrays):
+                    fused.loops.sgd(*arrays, lr, mu, nesterov)
+                else:
+                    for_chunks(step_chunk, *arrays)
             return state._replace(t=state.t + 1)
         first = state.t == 0
         for p, g, b in zip(params, grads, state.velocities, strict=True):

@@ -1,0 +1,282 @@
+/*
+ * Fused elementwise loops of the training step: one pass over the parameters
+ * where numpy needs one pass per operation.
+ *
+ * Every loop performs, element by element, exactly the operations of the numpy
+ * code it replaces (skweights/_fused.py names them), in the same order and in the
+ * array's precision, each rounded as numpy rounds it: the results are bit for bit
+ * those of the numpy path. This rests on IEEE arithmetic with no contraction of a
+ * multiply and an add into one rounding (the build passes -ffp-contract=off) and
+ * on correctly rounded sqrt, as numpy's.
+ *
+ * The arrays arrive through the buffer protocol (C-contiguous, float64 "d" or
+ * float32 "f", one length); the loops run without the GIL.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__clang__) && !defined(__INTEL_COMPILER)
+/* One build for every x86-64 machine, the AVX2 clone chosen at load time. */
+#define SKW_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SKW_CLONES
+#endif
+
+#define MAX_ARRAYS 5
+
+typedef struct {
+    Py_buffer views[MAX_ARRAYS];
+    int n_views;
+    Py_ssize_t size;
+    int is_float; /* 1: float32, 0: float64 */
+} Arrays;
+
+static void release(Arrays *a) {
+    for (int i = 0; i < a->n_views; i++) PyBuffer_Release(&a->views[i]);
+    a->n_views = 0;
+}
+
+/* Take the buffers of objs[0..n) (None allowed where optional[i]); 0 on success. */
+static int acquire(Arrays *a, PyObject **objs, const int *optional, int n,
+                   const char *const *names) {
+    a->n_views = 0;
+    a->size = -1;
+    a->is_float = -1;
+    for (int i = 0; i < n; i++) {
+        Py_buffer *view = &a->views[a->n_views];
+        if (objs[i] == Py_None) {
+            if (optional[i]) continue;
+            PyErr_Format(PyExc_TypeError, "%s must be an array, not None", names[i]);
+            release(a);
+            return -1;
+        }
+        if (PyObject_GetBuffer(objs[i], view,
+                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            release(a);
+            return -1;
+        }
+        a->n_views++;
+        const char *f = view->format;
+        int is_float;
+        if (f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0)) {
+            is_float = 0;
+        } else if (f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 ||
+                         strcmp(f, "=f") == 0)) {
+            is_float = 1;
+        } else {
+            PyErr_Format(PyExc_TypeError,
+                         "%s must hold float64 or float32 values (buffer format %s)",
+                         names[i], f ? f : "B");
+            release(a);
+            return -1;
+        }
+        Py_ssize_t size = view->len / view->itemsize;
+        if (a->size < 0) {
+            a->size = size;
+            a->is_float = is_float;
+        } else if (size != a->size || is_float != a->is_float) {
+            PyErr_Format(PyExc_ValueError,
+                         "%s must have the size and dtype of %s (%zd against %zd "
+                         "elements)", names[i], names[0], size, a->size);
+            release(a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void *buf(Arrays *a, PyObject **objs, int i) {
+    /* the data of objs[i] (None: NULL), in acquisition order */
+    int k = 0;
+    for (int j = 0; j < i; j++) k += objs[j] != Py_None;
+    return objs[i] == Py_None ? NULL : a->views[k].buf;
+}
+
+/* numpy's maximum: NaN propagates, the first argument wins ties */
+#define NP_MAX(x, y) (((x) >= (y) || (x) != (x)) ? (x) : (y))
+
+/* ------------------------------------------------------------ Adam / AMSGrad */
+/* m *= b1; tmp = g * (1 - b1); m += tmp
+ * v *= b2; tmp = g * g; tmp *= 1 - b2; v += tmp
+ * [vm = maximum(vm, v); v = vm]
+ * d = sqrt(v); [d /= bc2]; d += eps; s = m * scale; s /= d; p += s           */
+#define ADAM_BODY(T, SQRT)                                                        \
+    for (Py_ssize_t i = 0; i < n; i++) {                                          \
+        T gi = g[i];                                                              \
+        T mi = m[i] * b1;                                                         \
+        T t = gi * omb1;                                                          \
+        mi = mi + t;                                                              \
+        m[i] = mi;                                                                \
+        T vi = v[i] * b2;                                                         \
+        t = gi * gi;                                                              \
+        t = t * omb2;                                                             \
+        vi = vi + t;                                                              \
+        v[i] = vi;                                                                \
+        if (vm) {                                                                 \
+            vi = NP_MAX(vm[i], vi);                                               \
+            vm[i] = vi;                                                           \
+        }                                                                         \
+        T d = SQRT(vi);                                                           \
+        if (torch) d = d / bc2;                                                   \
+        d = d + eps;                                                              \
+        T s = mi * scale;                                                         \
+        s = s / d;                                                                \
+        p[i] = p[i] + s;                                                          \
+    }
+
+SKW_CLONES static void adam_d(Py_ssize_t n, double *p, const double *g, double *m,
+                              double *v, double *vm, double b1, double omb1,
+                              double b2, double omb2, double scale, double eps,
+                              int torch, double bc2) {
+    ADAM_BODY(double, sqrt)
+}
+
+SKW_CLONES static void adam_f(Py_ssize_t n, float *p, const float *g, float *m,
+                              float *v, float *vm, float b1, float omb1, float b2,
+                              float omb2, float scale, float eps, int torch,
+                              float bc2) {
+    ADAM_BODY(float, sqrtf)
+}
+
+static PyObject *py_adam(PyObject *self, PyObject *args) {
+    PyObject *objs[5];
+    double b1, omb1, b2, omb2, scale, eps, bc2;
+    int torch;
+    if (!PyArg_ParseTuple(args, "OOOOOddddddpd", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &b1, &omb1, &b2, &omb2, &scale, &eps,
+                          &torch, &bc2))
+        return NULL;
+    static const int optional[5] = {0, 0, 0, 0, 1};
+    static const char *const names[5] = {"params", "grads", "m", "v", "v_max"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 5, names) < 0) return NULL;
+    Py_ssize_t n = a.size;
+    void *p = buf(&a, objs, 0), *g = buf(&a, objs, 1), *m = buf(&a, objs, 2),
+         *v = buf(&a, objs, 3), *vm = buf(&a, objs, 4);
+    Py_BEGIN_ALLOW_THREADS
+    if (a.is_float)
+        adam_f(n, p, g, m, v, vm, (float)b1, (float)omb1, (float)b2, (float)omb2,
+               (float)scale, (float)eps, torch, (float)bc2);
+    else
+        adam_d(n, p, g, m, v, vm, b1, omb1, b2, omb2, scale, eps, torch, bc2);
+    Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------- SGD, Keras' form */
+/* lr_g = g * lr; v *= mu; v -= lr_g;
+ * nesterov: s = v * mu; s -= lr_g; p += s      else: p += v                   */
+#define SGD_BODY(T)                                                               \
+    for (Py_ssize_t i = 0; i < n; i++) {                                          \
+        T lr_g = g[i] * lr;                                                       \
+        T vi = v[i] * mu;                                                         \
+        vi = vi - lr_g;                                                           \
+        v[i] = vi;                                                                \
+        if (nesterov) {                                                           \
+            T s = vi * mu;                                                        \
+            s = s - lr_g;                                                         \
+            p[i] = p[i] + s;                                                      \
+        } else {                                                                  \
+            p[i] = p[i] + vi;                                                     \
+        }                                                                         \
+    }
+
+SKW_CLONES static void sgd_d(Py_ssize_t n, double *p, const double *g, double *v,
+                             double lr, double mu, int nesterov) {
+    SGD_BODY(double)
+}
+
+SKW_CLONES static void sgd_f(Py_ssize_t n, float *p, const float *g, float *v,
+                             float lr, float mu, int nesterov) {
+    SGD_BODY(float)
+}
+
+static PyObject *py_sgd(PyObject *self, PyObject *args) {
+    PyObject *objs[3];
+    double lr, mu;
+    int nesterov;
+    if (!PyArg_ParseTuple(args, "OOOddp", &objs[0], &objs[1], &objs[2], &lr, &mu,
+                          &nesterov))
+        return NULL;
+    static const int optional[3] = {0, 0, 0};
+    static const char *const names[3] = {"params", "grads", "velocities"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 3, names) < 0) return NULL;
+    Py_ssize_t n = a.size;
+    void *p = buf(&a, objs, 0), *g = buf(&a, objs, 1), *v = buf(&a, objs, 2);
+    Py_BEGIN_ALLOW_THREADS
+    if (a.is_float)
+        sgd_f(n, p, g, v, (float)lr, (float)mu, nesterov);
+    else
+        sgd_d(n, p, g, v, lr, mu, nesterov);
+    Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------- gradient: penalty and 1/S */
+/* with w: tmp = w * factor; g += tmp; g /= s      without: g /= s              */
+#define SCALE_BODY(T)                                                             \
+    if (w) {                                                                      \
+        for (Py_ssize_t i = 0; i < n; i++) {                                      \
+            T t = w[i] * factor;                                                  \
+            T gi = g[i] + t;                                                      \
+            g[i] = gi / s;                                                        \
+        }                                                                         \
+    } else {                                                                      \
+        for (Py_ssize_t i = 0; i < n; i++) g[i] = g[i] / s;                       \
+    }
+
+SKW_CLONES static void scale_d(Py_ssize_t n, const double *w, double *g,
+                               double factor, double s) {
+    SCALE_BODY(double)
+}
+
+SKW_CLONES static void scale_f(Py_ssize_t n, const float *w, float *g, float factor,
+                               float s) {
+    SCALE_BODY(float)
+}
+
+static PyObject *py_scale_gradient(PyObject *self, PyObject *args) {
+    PyObject *objs[2];
+    double factor, s;
+    if (!PyArg_ParseTuple(args, "OOdd", &objs[0], &objs[1], &factor, &s)) return NULL;
+    /* w (objs[0]) may be None: the gradient is only divided */
+    static const int optional[2] = {1, 0};
+    static const char *const names[2] = {"weights", "grads"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 2, names) < 0) return NULL;
+    Py_ssize_t n = a.size;
+    void *w = buf(&a, objs, 0), *g = buf(&a, objs, 1);
+    Py_BEGIN_ALLOW_THREADS
+    if (a.is_float)
+        scale_f(n, w, g, (float)factor, (float)s);
+    else
+        scale_d(n, w, g, factor, s);
+    Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"adam", py_adam, METH_VARARGS,
+     "adam(p, g, m, v, v_max, b1, 1-b1, b2, 1-b2, scale, eps, torch, bc2): one "
+     "Adam step in place (v_max None unless AMSGrad)."},
+    {"sgd", py_sgd, METH_VARARGS,
+     "sgd(p, g, v, lr, mu, nesterov): one SGD step in Keras' form, in place."},
+    {"scale_gradient", py_scale_gradient, METH_VARARGS,
+     "scale_gradient(w, g, factor, s): g = (g + w * factor) / s in place (w None: "
+     "g / s)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_loops",
+    "Fused elementwise loops of the training step (see skweights._fused).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__loops(void) { return PyModule_Create(&module); }

@@ -1,0 +1,297 @@
+"""The compiled loops (skweights._loops) against the numpy code they replace.
+
+Every compiled step must give the numpy path's values bit for bit (NaN where it
+gives NaN, the same sign of zero), on ordinary values and on the specials
+(infinities, NaN, signed zeros, subnormals, huge values), in float64 and float32.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+
+from skweights import MLPClassifier, MLPRegressor, _fused
+from skweights._network import _finish_gradient
+from skweights.optimizers import SGD, Adam, AdamW
+from skweights.penalties import L2, ElasticNet
+
+needs_loops = pytest.mark.skipif(
+    _fused.loops is None, reason="skweights._loops was not built (no C compiler)"
+)
+DTYPES = [np.float64, np.float32]
+
+
+def _compiler():
+    cc = sysconfig.get_config_var("CC")
+    return bool(cc) and shutil.which(cc.split()[0]) is not None
+
+
+@pytest.mark.skipif(not _compiler(), reason="no C compiler: the extension is optional")
+def test_extension_is_built_where_a_compiler_is():
+    assert _fused.loops is not None, "skweights._loops failed to build"
+    if os.environ.get("SKWEIGHTS_NUMPY_LOOPS", "0") in ("", "0"):
+        assert _fused.enabled
+
+
+def test_environment_variable_turns_the_loops_off():
+    code = "import skweights._fused as f; print(f.enabled)"
+    env = dict(os.environ, SKWEIGHTS_NUMPY_LOOPS="1")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
+
+
+def assert_same_bits(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    nan = np.isnan(a)
+    np.testing.assert_array_equal(nan, np.isnan(b))
+    uint = np.uint64 if a.dtype == np.float64 else np.uint32
+    ka, kb = a[~nan].view(uint), b[~nan].view(uint)
+    bad = np.flatnonzero(ka != kb)
+    assert bad.size == 0, (
+        f"{bad.size} of {ka.size} values differ, e.g. {a[~nan][bad[:3]]} against "
+        f"{b[~nan][bad[:3]]}"
+    )
+
+
+def _values(rng, n, dtype, scale=1.0, positive=False):
+    """Random values with the specials mixed in."""
+    x = rng.standard_normal(n) * scale
+    info = np.finfo(dtype)
+    specials = np.array(
+        [
+            0.0,
+            -0.0,
+            np.inf,
+            -np.inf,
+            np.nan,
+            info.tiny / 4,
+            -info.tiny / 3,
+            info.max / 2,
+            -info.max / 3,
+            info.eps,
+            1.0,
+            -1.0,
+        ]
+    )
+    where = rng.choice(n, size=min(n // 4, 3 * specials.size), replace=False)
+    x[where] = rng.choice(specials, size=where.size)
+    x = x.astype(dtype)
+    return np.abs(x) if positive else x
+
+
+def _both_paths(monkeypatch, run):
+    """``run()`` with the compiled loops, then with numpy; both results."""
+    monkeypatch.setattr(_fused, "enabled", True)
+    compiled = run()
+    monkeypatch.setattr(_fused, "enabled", False)
+    numpy = run()
+    return compiled, numpy
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("variant", ["keras", "torch"])
+@pytest.mark.parametrize("amsgrad", [False, True])
+@pytest.mark.parametrize("n", [1, 7, 70_001])  # 70_001: past a numpy chunk
+def test_adam_step_is_numpys(monkeypatch, dtype, variant, amsgrad, n):
+    rng = np.random.default_rng(n)
+    p0 = _values(rng, n, dtype)
+    g = _values(rng, n, dtype, 1e-2)
+    m0 = _values(rng, n, dtype, 1e-2)
+    v0 = _values(rng, n, dtype, 1e-4, positive=True)
+    vm0 = _values(rng, n, dtype, 1e-4, positive=True)
+    opt = Adam(learning_rate=3e-3, amsgrad=amsgrad, variant=variant, epsilon=1e-7)
+
+    def run():
+        p = p0.copy()
+        state = opt.init([p])._replace(t=4, m=[m0.copy()], v=[v0.copy()])
+        if amsgrad:
+            state = state._replace(v_max=[vm0.copy()])
+        with np.errstate(all="ignore"):
+            for _ in range(3):
+                state = opt.update([p], [g], state)
+        return p, state
+
+    (p1, s1), (p2, s2) = _both_paths(monkeypatch, run)
+    assert_same_bits(p1, p2)
+    assert_same_bits(s1.m[0], s2.m[0])
+    assert_same_bits(s1.v[0], s2.v[0])
+    if amsgrad:
+        assert_same_bits(s1.v_max[0], s2.v_max[0])
+    assert s1.t == s2.t == 7
+    # the step moved something: the comparison is not between two no-ops
+    assert not np.array_equal(p1[np.isfinite(p1)], p0[np.isfinite(p1)])
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("nesterov", [True, False])
+@pytest.mark.parametrize("n", [3, 70_001])
+def test_sgd_step_is_numpys(monkeypatch, dtype, nesterov, n):
+    rng = np.random.default_rng(n + 1)
+    p0, g = _values(rng, n, dtype), _values(rng, n, dtype, 1e-2)
+    v0 = _values(rng, n, dtype, 1e-3)
+    opt = SGD(
+        learning_rate=np.float64(0.05), momentum=np.float64(0.8), nesterov=nesterov
+    )
+
+    def run():
+        p = p0.copy()
+        state = opt.init([p])._replace(velocities=[v0.copy()])
+        with np.errstate(all="ignore"):
+            for _ in range(3):
+                state = opt.update([p], [g], state)
+        return p, state.velocities[0]
+
+    (p1, v1), (p2, v2) = _both_paths(monkeypatch, run)
+    assert_same_bits(p1, p2)
+    assert_same_bits(v1, v2)
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "penalty, alpha",
+    [(L2(), 1e-4), (L2(), 0.0), (ElasticNet(l1_ratio=0.3), np.float64(0.7)), (L2(), 3)],
+)
+@pytest.mark.parametrize("s", [256, 37.25])
+def test_gradient_scaling_is_numpys(monkeypatch, dtype, penalty, alpha, s):
+    rng = np.random.default_rng(5)
+    W, g0 = _values(rng, 70_001, dtype), _values(rng, 70_001, dtype)
+
+    def run():
+        g = g0.copy()
+        with np.errstate(all="ignore"):
+            _finish_gradient(penalty, alpha, W, g, s)
+        return g
+
+    compiled, numpy = _both_paths(monkeypatch, run)
+    assert_same_bits(compiled, numpy)
+    assert not np.array_equal(compiled, g0)
+
+
+class _OwnGradient(L2):
+    """A penalty whose gradient is its own: training must call add_gradient."""
+
+    def add_gradient(self, W, grad, scale):
+        grad += scale * np.sign(W)
+
+
+@needs_loops
+def test_a_penalty_with_its_own_gradient_is_not_fused(monkeypatch):
+    penalty = _OwnGradient()
+    assert penalty.smooth_factor(1.0) is None
+    W = np.array([2.0, -3.0, 0.5])
+    g = np.zeros(3)
+    monkeypatch.setattr(_fused, "enabled", True)
+    _finish_gradient(penalty, 0.5, W, g, 2.0)
+    np.testing.assert_array_equal(g, [0.25, -0.25, 0.25])
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(optimizer="adam", alpha=1e-3),
+        dict(optimizer=AdamW(amsgrad=True), alpha=0.0),
+        dict(optimizer="sgd", momentum=0.9, learning_rate_init=0.05),
+        dict(optimizer=SGD(0.02, nesterov=False), penalty="elasticnet", alpha=1e-3),
+    ],
+    ids=["adam", "adamw-amsgrad", "sgd-nesterov", "sgd-elasticnet"],
+)
+def test_training_is_the_same_bit_for_bit(monkeypatch, dtype, params):
+    X, y = make_classification(
+        n_samples=300, n_features=12, n_classes=3, n_informative=6, random_state=0
+    )
+    X = X.astype(dtype)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, size=len(y))
+
+    def run():
+        est = MLPClassifier(
+            (300, 40), max_iter=4, batch_size=64, random_state=0, **params
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # 4 epochs
+            est.fit(X, y, sample_weight=sw)
+        return est
+
+    compiled, numpy = _both_paths(monkeypatch, run)
+    for a, b in zip(
+        compiled.coefs_ + compiled.intercepts_,
+        numpy.coefs_ + numpy.intercepts_,
+        strict=True,
+    ):
+        assert a.dtype == dtype
+        assert_same_bits(a, b)
+    assert compiled.loss_curve_ == numpy.loss_curve_
+
+
+@needs_loops
+def test_regressor_with_frozen_layers_is_the_same(monkeypatch):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 5))
+    y = X @ rng.standard_normal(5)
+
+    def run():
+        est = MLPRegressor(hidden_layer_sizes=(20, 20), max_iter=3, random_state=0, alpha=0.01)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y)
+        est.set_params(frozen_layers=1)
+        est.partial_fit(X, y)
+        return est
+
+    compiled, numpy = _both_paths(monkeypatch, run)
+    for a, b in zip(compiled.coefs_, numpy.coefs_, strict=True):
+        assert_same_bits(a, b)
+
+
+@needs_loops
+def test_compiled_loops_reject_what_they_cannot_take():
+    loops = _fused.loops
+    p, g, v = np.zeros(4), np.zeros(4), np.zeros(4)
+    with pytest.raises(ValueError, match="velocities must have the size and dtype"):
+        loops.sgd(p, g, np.zeros(5), 0.1, 0.9, True)
+    with pytest.raises(ValueError, match="grads must have the size and dtype"):
+        loops.sgd(p, g.astype(np.float32), v, 0.1, 0.9, True)
+    with pytest.raises(TypeError, match="params must hold float64 or float32"):
+        loops.sgd(np.zeros(4, int), g, v, 0.1, 0.9, True)
+    with pytest.raises(TypeError, match="m must be an array, not None"):
+        loops.adam(p, g, None, v, None, 0.9, 0.1, 0.999, 0.001, -1e-3, 1e-8, False, 1.0)
+    with pytest.raises(ValueError, match="not C-contiguous"):
+        loops.sgd(p[::2], g[::2], v[::2], 0.1, 0.9, True)  # not contiguous
+    # and the arrays they refused are untouched
+    assert not p.any() and not v.any()
+
+
+def test_usable_only_for_what_the_loops_take(monkeypatch):
+    monkeypatch.setattr(_fused, "enabled", True)
+    a = np.zeros(6)
+    assert _fused.usable(a, np.zeros(6), None)
+    assert not _fused.usable(a, np.zeros(6, np.float32))
+    assert not _fused.usable(a, np.zeros(7))
+    assert not _fused.usable(a[::2], np.zeros(3))
+    assert not _fused.usable(np.zeros(6, int), np.zeros(6, int))
+    assert not _fused.usable(a, np.zeros(6).astype(">f8"))
+    readonly = np.zeros(6)
+    readonly.flags.writeable = False
+    assert not _fused.usable(a, readonly)
+    monkeypatch.setattr(_fused, "enabled", False)
+    assert not _fused.usable(a, np.zeros(6))
