@@ -145,7 +145,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if getattr(self, "_label_binarizer", None) is not None and (
             self._label_binarizer.y_type_ == "multiclass"
         ):
-            return losses.LogLoss()
+            return losses._OneHotLogLoss()  # y is the binarizer's one-hot rows
         return losses.BinaryLogLoss()
 
     def _validate_input(self, X, y, incremental, reset):
