@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 try:
     from . import _loops as loops
 except ImportError:  # built without a C compiler
     loops = None
 
-__all__ = ["enabled", "loops", "usable"]
+__all__ = ["DECLINED", "enabled", "loops", "run"]
 
 #: whether the training step runs the compiled loops
 enabled = loops is not None and os.environ.get("SKWEIGHTS_NUMPY_LOOPS", "0") in (
@@ -31,25 +29,23 @@ enabled = loops is not None and os.environ.get("SKWEIGHTS_NUMPY_LOOPS", "0") in 
     "0",
 )
 
-_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+#: what a compiled loop raises, before touching anything, for arrays it does not
+#: take (not float32/float64, of mixed dtypes or sizes, not C-contiguous, read-only)
+DECLINED = (TypeError, ValueError, BufferError)
 
 
-def usable(*arrays) -> bool:
-    """Whether the compiled loops take these arrays: enabled, one native float
-    dtype and size, C-contiguous, writeable (``None`` entries are skipped)."""
+def run(kernel: str, *args) -> bool:
+    """Run the compiled loop ``kernel`` on ``args``; True if it ran.
+
+    False when the loops are off or the loop declined the arrays (it checks them
+    all before writing anything): the caller then runs its numpy code, which
+    gives the same values. Elementwise loops take arrays of one size as flat, so
+    callers pass arrays of one shape.
+    """
     if not enabled:
         return False
-    first = arrays[0]
-    if first.dtype not in _FLOATS:
+    try:
+        getattr(loops, kernel)(*args)
+    except DECLINED:
         return False
-    for a in arrays:
-        if a is None:
-            continue
-        if (
-            a.dtype != first.dtype
-            or a.size != first.size
-            or not a.flags.c_contiguous
-            or not a.flags.writeable
-        ):
-            return False
     return True

@@ -261,6 +261,257 @@ static PyObject *py_scale_gradient(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ------------------------------------------------ layers: ReLU, softmax max */
+/* A += b (b broadcast over rows); maximum(A, 0, out=A): NaN stays, -0 -> +0   */
+#define BIAS_RELU_BODY(T)                                                         \
+    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
+        T *row = a + r * cols;                                                    \
+        for (Py_ssize_t j = 0; j < cols; j++) {                                   \
+            T z = row[j] + b[j];                                                  \
+            row[j] = (z > 0 || z != z) ? z : (T)0;                                \
+        }                                                                         \
+    }
+
+SKW_CLONES static void bias_relu_d(Py_ssize_t rows, Py_ssize_t cols, double *a,
+                                   const double *b) {
+    BIAS_RELU_BODY(double)
+}
+
+SKW_CLONES static void bias_relu_f(Py_ssize_t rows, Py_ssize_t cols, float *a,
+                                   const float *b) {
+    BIAS_RELU_BODY(float)
+}
+
+/* delta *= (A > 0): a product with 1 or 0, as numpy's (delta * 0 is -0 for a
+ * negative delta, NaN for an infinite one)                                   */
+#define RELU_BACK_BODY(T)                                                         \
+    for (Py_ssize_t i = 0; i < n; i++) {                                          \
+        T mask = a[i] > 0 ? (T)1 : (T)0;                                          \
+        d[i] = d[i] * mask;                                                       \
+    }
+
+SKW_CLONES static void relu_back_d(Py_ssize_t n, double *d, const double *a) {
+    RELU_BACK_BODY(double)
+}
+
+SKW_CLONES static void relu_back_f(Py_ssize_t n, float *d, const float *a) {
+    RELU_BACK_BODY(float)
+}
+
+/* out[r] = max over the row, NaN if the row holds one (np.max(axis=1)'s value;
+ * the order of a maximum does not change it)                                 */
+#define ROW_MAX_BODY(T)                                                           \
+    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
+        const T *row = a + r * cols;                                              \
+        T m = row[0];                                                             \
+        int nan = m != m;                                                         \
+        for (Py_ssize_t j = 1; j < cols; j++) {                                   \
+            T x = row[j];                                                         \
+            nan |= x != x;                                                        \
+            m = x > m ? x : m;                                                    \
+        }                                                                         \
+        out[r] = nan ? (T)NAN : m;                                                \
+    }
+
+static void row_max_d(Py_ssize_t rows, Py_ssize_t cols, const double *a,
+                      double *out) {
+    ROW_MAX_BODY(double)
+}
+
+static void row_max_f(Py_ssize_t rows, Py_ssize_t cols, const float *a, float *out) {
+    ROW_MAX_BODY(float)
+}
+
+/* A 2-D C-contiguous float buffer of rows x cols, and a 1-D one of len values. */
+static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
+                  const char *vec_name, int vec_along_rows, Py_ssize_t *rows,
+                  Py_ssize_t *cols) {
+    /* written to: the matrix when the vector runs along its columns (bias_relu),
+     * else the vector (row_max) */
+    PyObject *objs[2] = {mat, vec};
+    const int writable[2] = {!vec_along_rows, vec_along_rows};
+    a->n_views = 0;
+    for (int i = 0; i < 2; i++) {
+        Py_buffer *view = &a->views[i];
+        int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable[i] ? PyBUF_WRITABLE : 0);
+        if (PyObject_GetBuffer(objs[i], view, flags) < 0) {
+            release(a);
+            return -1;
+        }
+        a->n_views++;
+    }
+    Py_buffer *m = &a->views[0], *v = &a->views[1];
+    const char *names[2] = {mat_name, vec_name};
+    for (int i = 0; i < 2; i++) {
+        const char *f = a->views[i].format;
+        int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
+        int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
+        if (!fl && !db) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s must hold float64 or float32 values (buffer format %s)",
+                         names[i], f ? f : "B");
+            release(a);
+            return -1;
+        }
+        if (i == 0) a->is_float = fl;
+        else if (fl != a->is_float) {
+            PyErr_Format(PyExc_ValueError, "%s must have the dtype of %s", names[1],
+                         names[0]);
+            release(a);
+            return -1;
+        }
+    }
+    if (m->ndim != 2 || v->ndim != 1) {
+        PyErr_Format(PyExc_ValueError, "%s must be 2-D and %s 1-D", mat_name, vec_name);
+        release(a);
+        return -1;
+    }
+    *rows = m->shape[0];
+    *cols = m->shape[1];
+    Py_ssize_t want = vec_along_rows ? *rows : *cols;
+    if (v->shape[0] != want) {
+        PyErr_Format(PyExc_ValueError, "%s must have %zd values (got %zd)", vec_name,
+                     want, v->shape[0]);
+        release(a);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
+    PyObject *mat, *vec;
+    if (!PyArg_ParseTuple(args, "OO", &mat, &vec)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    if (matrix(&a, mat, vec, "A", "b", 0, &rows, &cols) < 0) return NULL;
+    void *m = a.views[0].buf, *v = a.views[1].buf;
+    if (rows * cols > 0) {
+        Py_BEGIN_ALLOW_THREADS
+        if (a.is_float) bias_relu_f(rows, cols, m, v);
+        else bias_relu_d(rows, cols, m, v);
+        Py_END_ALLOW_THREADS
+    }
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_row_max(PyObject *self, PyObject *args) {
+    PyObject *mat, *vec;
+    if (!PyArg_ParseTuple(args, "OO", &mat, &vec)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    if (matrix(&a, mat, vec, "Z", "out", 1, &rows, &cols) < 0) return NULL;
+    if (cols == 0 && rows > 0) {
+        PyErr_SetString(PyExc_ValueError, "Z has no columns: a row maximum is undefined");
+        release(&a);
+        return NULL;
+    }
+    void *m = a.views[0].buf, *v = a.views[1].buf;
+    if (a.is_float) row_max_f(rows, cols, m, v);
+    else row_max_d(rows, cols, m, v);
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
+    PyObject *objs[2];
+    if (!PyArg_ParseTuple(args, "OO", &objs[0], &objs[1])) return NULL;
+    static const int optional[2] = {0, 0};
+    static const char *const names[2] = {"delta", "A"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 2, names) < 0) return NULL;
+    void *d = a.views[0].buf, *x = a.views[1].buf;
+    Py_ssize_t n = a.size;
+    Py_BEGIN_ALLOW_THREADS
+    if (a.is_float) relu_back_f(n, d, x);
+    else relu_back_d(n, d, x);
+    Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* ---------------------------------------- squared norms of consecutive parts */
+/* out[k] += sum of x[i]^2 over part k, in double (bounds: part k is
+ * [bounds[k], bounds[k + 1]))                                                */
+#define SUMSQ_BODY(T)                                                             \
+    for (Py_ssize_t k = 0; k < parts; k++) {                                      \
+        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                 \
+        Py_ssize_t i = lo[k], stop = hi[k];                                       \
+        for (; i + 8 <= stop; i += 8)                                             \
+            for (int u = 0; u < 8; u++) acc[u] += (double)x[i + u] * x[i + u];    \
+        for (; i < stop; i++) acc[0] += (double)x[i] * x[i];                      \
+        out[k] += ((acc[0] + acc[1]) + (acc[2] + acc[3])) +                       \
+                  ((acc[4] + acc[5]) + (acc[6] + acc[7]));                        \
+    }
+
+SKW_CLONES static void sumsq_d(Py_ssize_t parts, const Py_ssize_t *lo,
+                               const Py_ssize_t *hi, const double *x, double *out) {
+    SUMSQ_BODY(double)
+}
+
+SKW_CLONES static void sumsq_f(Py_ssize_t parts, const Py_ssize_t *lo,
+                               const Py_ssize_t *hi, const float *x, double *out) {
+    SUMSQ_BODY(float)
+}
+
+#define MAX_PARTS 256
+
+static PyObject *py_add_squared_norms(PyObject *self, PyObject *args) {
+    PyObject *x_obj, *parts_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &x_obj, &parts_obj, &out_obj)) return NULL;
+    if (!PyTuple_Check(parts_obj) || PyTuple_GET_SIZE(parts_obj) > MAX_PARTS) {
+        PyErr_Format(PyExc_TypeError,
+                     "parts must be a tuple of at most %d (index, start, stop) tuples",
+                     MAX_PARTS);
+        return NULL;
+    }
+    Py_ssize_t parts = PyTuple_GET_SIZE(parts_obj);
+    Py_ssize_t idx[MAX_PARTS], lo[MAX_PARTS], hi[MAX_PARTS];
+    for (Py_ssize_t k = 0; k < parts; k++) {
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(parts_obj, k), "nnn", &idx[k], &lo[k],
+                              &hi[k]))
+            return NULL;
+    }
+    Py_buffer xv, ov;
+    if (PyObject_GetBuffer(x_obj, &xv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(out_obj, &ov,
+                           PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&xv);
+        return NULL;
+    }
+    const char *f = xv.format, *fo = ov.format;
+    int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
+    int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
+    int odb = fo && (strcmp(fo, "d") == 0 || strcmp(fo, "<d") == 0 || strcmp(fo, "=d") == 0);
+    Py_ssize_t n = xv.len / (xv.itemsize ? xv.itemsize : 1);
+    Py_ssize_t n_out = ov.len / (ov.itemsize ? ov.itemsize : 1);
+    const char *err = NULL;
+    if (!fl && !db) err = "x must hold float64 or float32 values";
+    else if (!odb) err = "out must hold float64 values";
+    for (Py_ssize_t k = 0; k < parts && !err; k++) {
+        if (lo[k] < 0 || hi[k] < lo[k] || hi[k] > n) err = "a part lies outside x";
+        else if (idx[k] < 0 || idx[k] >= n_out) err = "a part's index lies outside out";
+    }
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        PyBuffer_Release(&xv);
+        PyBuffer_Release(&ov);
+        return NULL;
+    }
+    double sums[MAX_PARTS];
+    for (Py_ssize_t k = 0; k < parts; k++) sums[k] = 0.0;
+    Py_BEGIN_ALLOW_THREADS
+    if (fl) sumsq_f(parts, lo, hi, xv.buf, sums);
+    else sumsq_d(parts, lo, hi, xv.buf, sums);
+    Py_END_ALLOW_THREADS
+    double *out = ov.buf;
+    for (Py_ssize_t k = 0; k < parts; k++) out[idx[k]] += sums[k];
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&ov);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"adam", py_adam, METH_VARARGS,
      "adam(p, g, m, v, v_max, b1, 1-b1, b2, 1-b2, scale, eps, torch, bc2): one "
@@ -270,6 +521,15 @@ static PyMethodDef methods[] = {
     {"scale_gradient", py_scale_gradient, METH_VARARGS,
      "scale_gradient(w, g, factor, s): g = (g + w * factor) / s in place (w None: "
      "g / s)."},
+    {"bias_relu", py_bias_relu, METH_VARARGS,
+     "bias_relu(A, b): A = maximum(A + b, 0) in place (A 2-D, b one per column)."},
+    {"relu_backward", py_relu_backward, METH_VARARGS,
+     "relu_backward(delta, A): delta *= (A > 0) in place."},
+    {"row_max", py_row_max, METH_VARARGS,
+     "row_max(Z, out): out = Z.max(axis=1) (Z 2-D)."},
+    {"add_squared_norms", py_add_squared_norms, METH_VARARGS,
+     "add_squared_norms(x, parts, out): out[i] += sum(x[start:stop] ** 2) for each "
+     "(i, start, stop) in parts, summed in float64."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -31,8 +31,7 @@ def forward(X, coefs, intercepts, hidden, output, workspace=None):
         else:
             out = workspace.activations[i][:n]
             A = np.matmul(A, W, out=out) if i else _matmul_into(X, W, out)
-        A += b
-        (output if i == last else hidden).forward(A)
+        (output if i == last else hidden).forward_bias(A, b)
         activations.append(A)
     return activations
 
@@ -43,8 +42,7 @@ def predict(X, coefs, intercepts, hidden, output):
     last = len(coefs) - 1
     for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         A = A @ W
-        A += b
-        (output if i == last else hidden).forward(A)
+        (output if i == last else hidden).forward_bias(A, b)
     return A
 
 
@@ -113,9 +111,9 @@ def _finish_gradient(penalty, alpha, W, grad, s):
     multiple of ``W``, else numpy chunk by chunk; the values are the same.
     """
     factor = penalty.smooth_factor(alpha) if alpha else 0.0
-    if factor is not None and fused.usable(W, grad):
-        fused.loops.scale_gradient(W if factor else None, grad, factor, s)
-        return
+    if factor is not None and W.shape == grad.shape:
+        if fused.run("scale_gradient", W if factor else None, grad, factor, s):
+            return
 
     def scale(w, g):
         if alpha:

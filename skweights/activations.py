@@ -10,10 +10,12 @@ derivative is a function of their output, which holds for every activation here.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 from scipy.special import expit
 
+from . import _fused as fused
 from ._component import Component, resolve
 from ._validation import check_real
 
@@ -46,6 +48,11 @@ class Activation(Component):
     def derivative(self, A: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """Multiply ``delta`` in place by ``f'(Z)``, written through ``A = f(Z)``."""
         raise NotImplementedError
+
+    def forward_bias(self, Z: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``forward(Z + b)`` in place, ``b`` added to every row (a layer's step)."""
+        Z += b
+        return self.forward(Z)
 
 
 class Identity(Activation):
@@ -95,7 +102,16 @@ class ReLU(Activation):
     def forward(self, Z):
         return np.maximum(Z, 0, out=Z)
 
+    def forward_bias(self, Z, b):
+        # One compiled pass for the two (the same values; see skweights._fused).
+        if type(self).forward is ReLU.forward and fused.run("bias_relu", Z, b):
+            return Z
+        Z += b
+        return self.forward(Z)
+
     def derivative(self, A, delta):
+        if A.shape == delta.shape and fused.run("relu_backward", delta, A):
+            return delta
         # A multiply by the mask is several times faster than masked assignment.
         return np.multiply(delta, A > 0, out=delta)
 
@@ -181,17 +197,24 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, Z):
-        Z_max = Z.max(axis=1)[:, np.newaxis]
-        infinite = np.isinf(Z_max[:, 0])
-        if infinite.any():
-            top = Z[infinite] == Z_max[infinite]
+        Z_max = np.empty((Z.shape[0], 1), Z.dtype)
+        if not fused.run("row_max", Z, Z_max.reshape(-1)):  # 4x faster on 200 x 10
+            Z_max = Z.max(axis=1)[:, np.newaxis]
         # z - m overflows only towards -inf (exp gives the correct 0); rows with
-        # an infinite maximum give NaN here and are replaced below.
+        # an infinite maximum give NaN here and are mended below.
         with np.errstate(over="ignore", invalid="ignore"):
             Z -= Z_max
+            # finite unless a maximum is infinite or NaN (or the sum overflows)
+            suspect = not math.isfinite(Z_max.sum())
         np.exp(Z, out=Z)
+        infinite = None
+        if suspect:  # rare: test the rows only then
+            infinite = np.isinf(Z_max[:, 0])
+            # a row's maximum minus itself is NaN (inf - inf), every other
+            # entry's exp(-inf) = 0: the NaN mark where the maximum was
+            top = np.isnan(Z[infinite])
         Z /= Z.sum(axis=1)[:, np.newaxis]
-        if infinite.any():
+        if infinite is not None and infinite.any():
             Z[infinite] = top / top.sum(axis=1)[:, np.newaxis]
         return Z
 

@@ -21,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skweights import MLPClassifier, MLPRegressor, _fused
 from skweights._network import _finish_gradient
+from skweights.activations import ReLU, Softmax
 from skweights.optimizers import SGD, Adam, AdamW
 from skweights.penalties import L2, ElasticNet
 
@@ -250,7 +251,9 @@ def test_regressor_with_frozen_layers_is_the_same(monkeypatch):
     y = X @ rng.standard_normal(5)
 
     def run():
-        est = MLPRegressor(hidden_layer_sizes=(20, 20), max_iter=3, random_state=0, alpha=0.01)
+        est = MLPRegressor(
+            hidden_layer_sizes=(20, 20), max_iter=3, random_state=0, alpha=0.01
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y)
@@ -281,17 +284,111 @@ def test_compiled_loops_reject_what_they_cannot_take():
     assert not p.any() and not v.any()
 
 
-def test_usable_only_for_what_the_loops_take(monkeypatch):
+def test_run_declines_what_the_loops_cannot_take(monkeypatch):
     monkeypatch.setattr(_fused, "enabled", True)
-    a = np.zeros(6)
-    assert _fused.usable(a, np.zeros(6), None)
-    assert not _fused.usable(a, np.zeros(6, np.float32))
-    assert not _fused.usable(a, np.zeros(7))
-    assert not _fused.usable(a[::2], np.zeros(3))
-    assert not _fused.usable(np.zeros(6, int), np.zeros(6, int))
-    assert not _fused.usable(a, np.zeros(6).astype(">f8"))
-    readonly = np.zeros(6)
+    v = np.zeros(6)
+    assert _fused.run("sgd", np.ones(6), np.ones(6), v, 0.5, 0.0, False)
+    np.testing.assert_array_equal(v, -0.5)
+    readonly = np.ones(6)
     readonly.flags.writeable = False
-    assert not _fused.usable(a, readonly)
+    for p, g in [
+        (np.ones(6), np.ones(6, np.float32)),  # mixed dtypes
+        (np.ones(6), np.ones(7)),  # sizes
+        (np.ones(12)[::2], np.ones(6)),  # not contiguous
+        (np.ones(6, int), np.ones(6, int)),  # not floats
+        (np.ones(6), np.ones(6).astype(">f8")),  # byte order
+        (readonly, np.ones(6)),
+    ]:
+        v = np.zeros(p.size)
+        assert not _fused.run("sgd", p, g, v, 0.5, 0.0, False)
+        assert not v.any()  # declined before writing anything
     monkeypatch.setattr(_fused, "enabled", False)
-    assert not _fused.usable(a, np.zeros(6))
+    assert not _fused.run("sgd", np.ones(6), np.ones(6), v, 0.5, 0.0, False)
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (200, 100), (0, 4)])
+def test_relu_layer_steps_are_numpys(monkeypatch, dtype, shape):
+    rng = np.random.default_rng(7)
+    Z0 = _values(rng, int(np.prod(shape)) or 1, dtype)[: int(np.prod(shape))]
+    Z0 = Z0.reshape(shape)
+    b = _values(rng, shape[1], dtype)
+    delta0 = _values(rng, Z0.size or 1, dtype)[: Z0.size].reshape(shape)
+    relu = ReLU()
+
+    def run():
+        with np.errstate(all="ignore"):
+            A = relu.forward_bias(Z0.copy(), b)
+            delta = relu.derivative(A, delta0.copy())
+        return A, delta
+
+    (A1, d1), (A2, d2) = _both_paths(monkeypatch, run)
+    assert_same_bits(A1, A2)
+    assert_same_bits(d1, d2)
+    assert (A1[~np.isnan(A1)] >= 0).all()
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (200, 10), (7, 3)])
+def test_softmax_is_numpys(monkeypatch, dtype, shape):
+    rng = np.random.default_rng(8)
+    Z0 = (rng.standard_normal(shape) * 30).astype(dtype)
+    if shape[0] >= 7:  # rows with an infinite maximum, with NaN, with -inf only
+        Z0[0, 0] = np.inf
+        Z0[1, :] = -np.inf
+        Z0[2, -1] = np.nan
+        Z0[3, :2] = np.inf
+        Z0[4, 0] = np.finfo(dtype).max
+        Z0[4, -1] = -np.finfo(dtype).max
+
+    def run():
+        return Softmax().forward(Z0.copy())
+
+    compiled, numpy = _both_paths(monkeypatch, run)
+    assert_same_bits(compiled, numpy)
+    if shape[0] >= 7:
+        np.testing.assert_array_equal(compiled[0], np.eye(shape[1])[0])
+        np.testing.assert_allclose(compiled[1], 1 / shape[1])
+        assert np.isnan(compiled[2]).all()
+        np.testing.assert_array_equal(compiled[3, :2], 0.5)
+        np.testing.assert_array_equal(compiled[4], np.eye(shape[1])[0])
+    finite = np.isfinite(compiled).all(axis=1)
+    np.testing.assert_allclose(compiled[finite].sum(axis=1), 1, rtol=1e-6)
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_squared_norms_of_parts(dtype):
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(1000).astype(dtype)
+    out = np.array([1.0, 2.0, 3.0])
+    _fused.loops.add_squared_norms(x, ((0, 0, 13), (2, 13, 1000)), out)
+    expected = [
+        1 + np.dot(x[:13].astype(float), x[:13]),
+        2.0,
+        3 + np.dot(x[13:].astype(float), x[13:]),
+    ]
+    np.testing.assert_allclose(out, expected, rtol=1e-13)
+    with pytest.raises(ValueError, match="outside x"):
+        _fused.loops.add_squared_norms(x, ((0, 5, 1001),), out)
+    with pytest.raises(ValueError, match="outside out"):
+        _fused.loops.add_squared_norms(x, ((3, 0, 5),), out)
+    np.testing.assert_allclose(out, expected, rtol=1e-13)  # untouched on error
+
+
+@needs_loops
+def test_history_gradient_norms_agree_with_numpys(monkeypatch):
+    X, y = make_classification(n_samples=200, n_features=8, random_state=0)
+
+    def run():
+        est = MLPClassifier((16, 16), max_iter=3, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y)
+        return est.history_["grad_norm"]
+
+    compiled, numpy = _both_paths(monkeypatch, run)
+    np.testing.assert_allclose(compiled, numpy, rtol=1e-12)
+    assert (compiled > 0).all()

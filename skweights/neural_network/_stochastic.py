@@ -14,6 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
+from .. import _fused as fused
 from .._history import History
 from .._threads import for_chunks, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
@@ -84,6 +85,15 @@ class StochasticMixin:
             for i, t in enumerate(trainable)
             if t and track
         ]
+        # the same as (i, start, stop) parts of the flat gradient, for one
+        # compiled call per batch (summed in float64; np.dot's order differs in
+        # the last bits)
+        grad_parts = None
+        if fused.enabled and 0 < len(layer_grads) <= 256:
+            bounds = np.cumsum([0] + [W.size for W in self.coefs_])
+            grad_parts = tuple(
+                (i, int(bounds[i]), int(bounds[i + 1])) for i, _ in layer_grads
+            )
         history = self._history()
         monitor = GradientMonitor(
             len(self.coefs_), getattr(self, "_gradient_warnings", ())
@@ -141,8 +151,11 @@ class StochasticMixin:
                         )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
                     rows_trained += batch.stop - batch.start
-                    for i, g in layer_grads:
-                        grad_sq[i] += np.dot(g, g)
+                    if grad_parts is None or not fused.run(
+                        "add_squared_norms", workspace.grad_w, grad_parts, grad_sq
+                    ):
+                        for i, g in layer_grads:
+                            grad_sq[i] += np.dot(g, g)
                     n_batches += 1
                     state = optimizer.update(params, grads, state)
                     for i in prox:

@@ -188,11 +188,9 @@ class Adam(Optimizer):
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             arrays = (p, g, state.m[i], state.v[i])
             arrays += (state.v_max[i] if self.amsgrad else None,)
-            if fused.usable(*arrays):
-                fused.loops.adam(
-                    *arrays, b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt
-                )
-            else:
+            if not fused.run(
+                "adam", *arrays, b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt
+            ):
                 for_chunks(step_chunk, *arrays)
         return state._replace(t=t)
 

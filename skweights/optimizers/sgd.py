@@ -173,9 +173,7 @@ class SGD(Optimizer):
             # The compiled loop does the same operations in one pass (the same
             # values bit for bit).
             for arrays in zip(params, grads, state.velocities, strict=True):
-                if fused.usable(*arrays):
-                    fused.loops.sgd(*arrays, lr, mu, nesterov)
-                else:
+                if not fused.run("sgd", *arrays, lr, mu, nesterov):
                     for_chunks(step_chunk, *arrays)
             return state._replace(t=state.t + 1)
         first = state.t == 0
