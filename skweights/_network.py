@@ -98,7 +98,10 @@ class Workspace:
         """``X[idx]``, into the workspace's buffer when X is a dense array."""
         if isinstance(X, np.ndarray) and X.dtype == self.X.dtype:
             out = self.X[: len(idx)]
-            np.take(X, idx, axis=0, out=out)
+            # mode="clip" writes straight into out; "raise" (the default) first
+            # gathers into a temporary, to leave out intact on a bad index: 4x
+            # slower on a 200 x 64 batch. The indices here are a permutation's.
+            X.take(idx, axis=0, out=out, mode="clip")
             return out
         return X[idx]
 

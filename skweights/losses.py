@@ -136,7 +136,14 @@ def _one_hot_log_loss(y, y_pred, sample_weight):
     p = y_pred[y]
     np.maximum(p, eps, out=p)
     np.minimum(p, 1 - eps, out=p)
-    return -float(_average(np.log(p, out=p), sample_weight))
+    np.log(p, out=p)
+    if sample_weight is None and p.size:
+        # np.mean's value (its sum, divided in float64, rounded to the dtype),
+        # without its overhead; the logs of clipped probabilities are finite or
+        # NaN, and their sum cannot overflow.
+        total = np.add.reduce(p)
+        return -float(total.dtype.type(float(total) / p.size))
+    return -float(_average(p, sample_weight))
 
 
 class BinaryLogLoss(Loss):
