@@ -251,3 +251,22 @@ def test_diverging_fit_raises_and_keeps_the_last_completed_epoch(optimizer, lr):
             pass
     assert len(reg.loss_curve_) == len(reg.history_) == n_before + reg.n_iter_
     assert all(np.isfinite(w).all() for w in reg.coefs_ + reg.intercepts_)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_weights_finiteness_check(dtype):
+    from skweights.neural_network._stochastic import _all_finite
+
+    big = np.finfo(dtype).max
+    cases = [
+        ([1.0, 2.0], True),
+        ([big, big], True),  # the sum overflows; the entries are finite
+        ([1.0, np.inf], False),
+        ([np.nan, 1.0], False),
+        ([np.inf, -np.inf], False),  # the sum is NaN
+        ([big, big, np.nan], False),
+        ([], True),
+    ]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for values, finite in cases:
+            assert _all_finite(np.array(values, dtype)) is finite, values

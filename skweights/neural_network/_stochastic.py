@@ -491,9 +491,16 @@ class _Diverged(Exception):
 
 
 def _all_finite(a):
-    """Whether every entry is finite, without a temporary as large as ``a``
-    (NaN propagates through min and max; an infinity is one of them)."""
-    return a.size == 0 or bool(np.isfinite(a.min()) and np.isfinite(a.max()))
+    """Whether every entry is finite, without a temporary as large as ``a``.
+
+    A finite sum means every entry is finite (an infinity or NaN makes it
+    infinite or NaN); only when it is not (possibly an overflow of large finite
+    entries) are the extremes checked: NaN propagates through min and max, and an
+    infinity is one of them.
+    """
+    if a.size == 0 or math.isfinite(np.add.reduce(a)):
+        return True
+    return bool(np.isfinite(a.min()) and np.isfinite(a.max()))
 
 
 def _update_ratios(coefs, start_flat):
