@@ -16,7 +16,7 @@ from sklearn.utils import gen_batches
 
 from .. import _fused as fused
 from .._history import History
-from .._threads import for_chunks, one_blas_thread, scratch
+from .._threads import CHUNK, for_chunks, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
 from ._diagnostics import GradientMonitor, user_stacklevel
 
@@ -85,11 +85,13 @@ class StochasticMixin:
             for i, t in enumerate(trainable)
             if t and track
         ]
-        # the same as (i, start, stop) parts of the flat gradient, for one
-        # compiled call per batch (summed in float64; np.dot's order differs in
-        # the last bits)
+        # Small networks: the same as (i, start, stop) parts of the flat
+        # gradient, one compiled call per batch instead of one np.dot per layer
+        # (summed in float64, in another order than np.dot's: equal to
+        # rounding). Past a chunk of weights np.dot's SIMD is 5x faster.
         grad_parts = None
-        if fused.enabled and 0 < len(layer_grads) <= 256:
+        n_weights = sum(W.size for W in self.coefs_)
+        if fused.enabled and 0 < len(layer_grads) <= 256 and n_weights <= CHUNK:
             bounds = np.cumsum([0] + [W.size for W in self.coefs_])
             grad_parts = tuple(
                 (i, int(bounds[i]), int(bounds[i + 1])) for i, _ in layer_grads
