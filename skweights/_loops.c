@@ -326,10 +326,11 @@ static void row_max_f(Py_ssize_t rows, Py_ssize_t cols, const float *a, float *o
 static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
                   const char *vec_name, int vec_along_rows, Py_ssize_t *rows,
                   Py_ssize_t *cols) {
-    /* written to: the matrix when the vector runs along its columns (bias_relu),
-     * else the vector (row_max) */
+    /* vec_along_rows: 0, one value per column and the matrix written (bias_relu);
+     * 1, one per row and the vector written (row_max); 2, one per column and the
+     * vector written (column_sums) */
     PyObject *objs[2] = {mat, vec};
-    const int writable[2] = {!vec_along_rows, vec_along_rows};
+    const int writable[2] = {vec_along_rows == 0, vec_along_rows != 0};
     a->n_views = 0;
     for (int i = 0; i < 2; i++) {
         Py_buffer *view = &a->views[i];
@@ -368,7 +369,7 @@ static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
     }
     *rows = m->shape[0];
     *cols = m->shape[1];
-    Py_ssize_t want = vec_along_rows ? *rows : *cols;
+    Py_ssize_t want = vec_along_rows == 1 ? *rows : *cols;
     if (v->shape[0] != want) {
         PyErr_Format(PyExc_ValueError, "%s must have %zd values (got %zd)", vec_name,
                      want, v->shape[0]);
@@ -426,6 +427,46 @@ static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
     if (a.is_float) relu_back_f(n, d, x);
     else relu_back_d(n, d, x);
     Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* out = np.add.reduce(delta, axis=0): numpy reduces a C-contiguous matrix over
+ * its rows by adding row after row to the identity 0, column by column (so a
+ * column of -0 sums to +0)                                                   */
+#define COL_SUMS_BODY(T)                                                          \
+    for (Py_ssize_t j = 0; j < cols; j++) out[j] = (T)0 + a[j];                   \
+    for (Py_ssize_t r = 1; r < rows; r++) {                                       \
+        const T *row = a + r * cols;                                              \
+        for (Py_ssize_t j = 0; j < cols; j++) out[j] = out[j] + row[j];           \
+    }
+
+SKW_CLONES static void col_sums_d(Py_ssize_t rows, Py_ssize_t cols, const double *a,
+                                  double *out) {
+    COL_SUMS_BODY(double)
+}
+
+SKW_CLONES static void col_sums_f(Py_ssize_t rows, Py_ssize_t cols, const float *a,
+                                  float *out) {
+    COL_SUMS_BODY(float)
+}
+
+static PyObject *py_column_sums(PyObject *self, PyObject *args) {
+    PyObject *mat, *vec;
+    if (!PyArg_ParseTuple(args, "OO", &mat, &vec)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    if (matrix(&a, mat, vec, "delta", "out", 2, &rows, &cols) < 0) return NULL;
+    if (rows == 0 || cols < 2) {
+        /* a single column is a contiguous vector, which numpy sums pairwise */
+        PyErr_SetString(PyExc_ValueError,
+                        "column_sums takes delta of at least one row and two columns");
+        release(&a);
+        return NULL;
+    }
+    void *m = a.views[0].buf, *v = a.views[1].buf;
+    if (a.is_float) col_sums_f(rows, cols, m, v);
+    else col_sums_d(rows, cols, m, v);
     release(&a);
     Py_RETURN_NONE;
 }
@@ -527,6 +568,8 @@ static PyMethodDef methods[] = {
      "relu_backward(delta, A): delta *= (A > 0) in place."},
     {"row_max", py_row_max, METH_VARARGS,
      "row_max(Z, out): out = Z.max(axis=1) (Z 2-D)."},
+    {"column_sums", py_column_sums, METH_VARARGS,
+     "column_sums(delta, out): out = np.add.reduce(delta, axis=0) (delta 2-D)."},
     {"add_squared_norms", py_add_squared_norms, METH_VARARGS,
      "add_squared_norms(x, parts, out): out[i] += sum(x[start:stop] ** 2) for each "
      "(i, start, stop) in parts, summed in float64."},
@@ -536,7 +579,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_loops",
     "Fused elementwise loops of the training step (see skweights._fused).", -1,
-    methods,
+    methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__loops(void) { return PyModule_Create(&module); }

@@ -392,3 +392,25 @@ def test_history_gradient_norms_agree_with_numpys(monkeypatch):
     compiled, numpy = _both_paths(monkeypatch, run)
     np.testing.assert_allclose(compiled, numpy, rtol=1e-12)
     assert (compiled > 0).all()
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_column_sums_are_numpys(dtype):
+    rng = np.random.default_rng(10)
+    shapes = [(1, 2), (2, 7), (32, 64), (200, 10), (256, 512), (409, 3), (5, 700)]
+    for rows, cols in shapes:
+        scale = 10.0 ** rng.integers(-6, 6, size=(rows, 1))
+        delta = (rng.standard_normal((rows, cols)) * scale).astype(dtype)
+        delta[0, 0] = -0.0
+        delta[:, 1] = -0.0  # numpy sums it to +0
+        expected = np.add.reduce(delta, axis=0)
+        out = np.full(cols, np.nan, dtype)
+        _fused.loops.column_sums(delta, out)
+        assert_same_bits(out, expected)
+    # one column is summed pairwise by numpy: declined, as is an empty delta
+    for shape in [(100, 1), (0, 4)]:
+        out = np.zeros(shape[1], dtype)
+        with pytest.raises(ValueError, match="at least one row and two columns"):
+            _fused.loops.column_sums(np.ones(shape, dtype), out)
+        assert not out.any()
