@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import MLPClassifier, __version__
+from . import MLPClassifier, __version__, _fused
 
 CONFIGS = [
     # (init, penalty, alpha, optimizer)
@@ -99,10 +99,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.folds < 2 or args.max_iter < 1:
         parser.error("--folds must be >= 2 and --max-iter >= 1")
+    if _fused.enabled:
+        loops = "compiled"
+    elif _fused.loops is None:
+        loops = "numpy (the compiled extension was not built)"
+    else:
+        loops = "numpy (SKWEIGHTS_NUMPY_LOOPS is set)"
     print(
         f"skweights {__version__}: digits (1797 images, 64 pixels, 10 classes), "
         f"MLP with one hidden layer of 64 units, {args.folds}-fold CV, "
-        f"{args.max_iter} epochs\n"
+        f"{args.max_iter} epochs; training loops: {loops}\n"
     )
     print(format_table(run(args.folds, args.max_iter)))
     print(

@@ -414,3 +414,22 @@ def test_column_sums_are_numpys(dtype):
         with pytest.raises(ValueError, match="at least one row and two columns"):
             _fused.loops.column_sums(np.ones(shape, dtype), out)
         assert not out.any()
+
+
+@pytest.mark.parametrize(
+    "enabled, built, says",
+    [
+        (True, True, "training loops: compiled"),
+        (False, True, "numpy (SKWEIGHTS_NUMPY_LOOPS is set)"),
+        (False, False, "numpy (the compiled extension was not built)"),
+    ],
+)
+def test_demo_says_which_loops_run(monkeypatch, capsys, enabled, built, says):
+    from skweights import __main__ as demo
+
+    monkeypatch.setattr(_fused, "enabled", enabled)
+    monkeypatch.setattr(_fused, "loops", _fused.loops if built else None)
+    monkeypatch.setattr(demo, "CONFIGS", demo.CONFIGS[:1])
+    demo.main(["--folds", "2", "--max-iter", "1"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith(says)
