@@ -21,7 +21,7 @@ try:
 except ImportError:  # built without a C compiler
     loops = None
 
-__all__ = ["DECLINED", "enabled", "loops", "run"]
+__all__ = ["DECLINED", "call", "enabled", "loops", "run"]
 
 #: whether the training step runs the compiled loops
 enabled = loops is not None and os.environ.get("SKWEIGHTS_NUMPY_LOOPS", "0") in (
@@ -32,6 +32,18 @@ enabled = loops is not None and os.environ.get("SKWEIGHTS_NUMPY_LOOPS", "0") in 
 #: what a compiled loop raises, before touching anything, for arrays it does not
 #: take (not float32/float64, of mixed dtypes or sizes, not C-contiguous, read-only)
 DECLINED = (TypeError, ValueError, BufferError)
+
+
+def call(kernel: str, *args):
+    """The result of the compiled loop ``kernel`` on ``args``; None if it did not
+    run (the loops are off, or it declined the arrays, before writing anything).
+    For the loops that return a value."""
+    if not enabled:
+        return None
+    try:
+        return getattr(loops, kernel)(*args)
+    except DECLINED:
+        return None
 
 
 def run(kernel: str, *args) -> bool:

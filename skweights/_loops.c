@@ -261,7 +261,7 @@ static PyObject *py_scale_gradient(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------ layers: ReLU, softmax max */
+/* -------------------------------------------------------- layers: ReLU */
 /* A += b (b broadcast over rows); maximum(A, 0, out=A): NaN stays, -0 -> +0   */
 #define BIAS_RELU_BODY(T)                                                         \
     for (Py_ssize_t r = 0; r < rows; r++) {                                       \
@@ -298,39 +298,15 @@ SKW_CLONES static void relu_back_f(Py_ssize_t n, float *d, const float *a) {
     RELU_BACK_BODY(float)
 }
 
-/* out[r] = max over the row, NaN if the row holds one (np.max(axis=1)'s value;
- * the order of a maximum does not change it)                                 */
-#define ROW_MAX_BODY(T)                                                           \
-    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
-        const T *row = a + r * cols;                                              \
-        T m = row[0];                                                             \
-        int nan = m != m;                                                         \
-        for (Py_ssize_t j = 1; j < cols; j++) {                                   \
-            T x = row[j];                                                         \
-            nan |= x != x;                                                        \
-            m = x > m ? x : m;                                                    \
-        }                                                                         \
-        out[r] = nan ? (T)NAN : m;                                                \
-    }
-
-static void row_max_d(Py_ssize_t rows, Py_ssize_t cols, const double *a,
-                      double *out) {
-    ROW_MAX_BODY(double)
-}
-
-static void row_max_f(Py_ssize_t rows, Py_ssize_t cols, const float *a, float *out) {
-    ROW_MAX_BODY(float)
-}
-
 /* A 2-D C-contiguous float buffer of rows x cols, and a 1-D one of len values. */
 static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
                   const char *vec_name, int vec_along_rows, Py_ssize_t *rows,
                   Py_ssize_t *cols) {
     /* vec_along_rows: 0, one value per column and the matrix written (bias_relu);
-     * 1, one per row and the vector written (row_max); 2, one per column and the
-     * vector written (column_sums) */
+     * 1, one per row and both written (softmax_shift, take_true); 2, one per
+     * column and the vector written (column_sums) */
     PyObject *objs[2] = {mat, vec};
-    const int writable[2] = {vec_along_rows == 0, vec_along_rows != 0};
+    const int writable[2] = {vec_along_rows < 2, vec_along_rows != 0};
     a->n_views = 0;
     for (int i = 0; i < 2; i++) {
         Py_buffer *view = &a->views[i];
@@ -396,24 +372,6 @@ static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-static PyObject *py_row_max(PyObject *self, PyObject *args) {
-    PyObject *mat, *vec;
-    if (!PyArg_ParseTuple(args, "OO", &mat, &vec)) return NULL;
-    Arrays a;
-    Py_ssize_t rows, cols;
-    if (matrix(&a, mat, vec, "Z", "out", 1, &rows, &cols) < 0) return NULL;
-    if (cols == 0 && rows > 0) {
-        PyErr_SetString(PyExc_ValueError, "Z has no columns: a row maximum is undefined");
-        release(&a);
-        return NULL;
-    }
-    void *m = a.views[0].buf, *v = a.views[1].buf;
-    if (a.is_float) row_max_f(rows, cols, m, v);
-    else row_max_d(rows, cols, m, v);
-    release(&a);
-    Py_RETURN_NONE;
-}
-
 static PyObject *py_relu_backward(PyObject *self, PyObject *args) {
     PyObject *objs[2];
     if (!PyArg_ParseTuple(args, "OO", &objs[0], &objs[1])) return NULL;
@@ -467,6 +425,215 @@ static PyObject *py_column_sums(PyObject *self, PyObject *args) {
     void *m = a.views[0].buf, *v = a.views[1].buf;
     if (a.is_float) col_sums_f(rows, cols, m, v);
     else col_sums_d(rows, cols, m, v);
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------ softmax */
+/* Z += b (b NULL: nothing added); m = the row's maximum (NaN if it holds one);
+ * Z -= m; out[r] = m. Returns how many maxima are not finite.               */
+#define SOFTMAX_SHIFT_BODY(T)                                                     \
+    Py_ssize_t bad = 0;                                                           \
+    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
+        T *row = a + r * cols;                                                    \
+        if (b)                                                                    \
+            for (Py_ssize_t j = 0; j < cols; j++) row[j] = row[j] + b[j];         \
+        T m = row[0];                                                             \
+        int nan = m != m;                                                         \
+        for (Py_ssize_t j = 1; j < cols; j++) {                                   \
+            T x = row[j];                                                         \
+            nan |= x != x;                                                        \
+            m = x > m ? x : m;                                                    \
+        }                                                                         \
+        if (nan) m = (T)NAN;                                                      \
+        for (Py_ssize_t j = 0; j < cols; j++) row[j] = row[j] - m;                \
+        out[r] = m;                                                               \
+        bad += !isfinite(m);                                                      \
+    }                                                                             \
+    return bad;
+
+SKW_CLONES static Py_ssize_t softmax_shift_d(Py_ssize_t rows, Py_ssize_t cols,
+                                             double *a, const double *b,
+                                             double *out) {
+    SOFTMAX_SHIFT_BODY(double)
+}
+
+SKW_CLONES static Py_ssize_t softmax_shift_f(Py_ssize_t rows, Py_ssize_t cols,
+                                             float *a, const float *b, float *out) {
+    SOFTMAX_SHIFT_BODY(float)
+}
+
+/* numpy's pairwise summation of a contiguous run (loops_utils.h.src), in the
+ * array's precision: below 8 values one after another from -0; up to 128 eight
+ * accumulators, combined as a tree, then the rest; above, two halves split at a
+ * multiple of 8.                                                             */
+#define PAIRWISE(T, NAME)                                                         \
+    static T NAME(const T *a, Py_ssize_t n) {                                     \
+        if (n < 8) {                                                              \
+            T res = (T)-0.0;                                                      \
+            for (Py_ssize_t i = 0; i < n; i++) res = res + a[i];                  \
+            return res;                                                           \
+        }                                                                         \
+        if (n <= 128) {                                                           \
+            T r[8];                                                               \
+            for (int u = 0; u < 8; u++) r[u] = a[u];                              \
+            Py_ssize_t i = 8;                                                     \
+            for (; i < n - (n % 8); i += 8)                                       \
+                for (int u = 0; u < 8; u++) r[u] = r[u] + a[i + u];               \
+            T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])); \
+            for (; i < n; i++) res = res + a[i];                                  \
+            return res;                                                           \
+        }                                                                         \
+        Py_ssize_t n2 = n / 2;                                                    \
+        n2 -= n2 % 8;                                                             \
+        return NAME(a, n2) + NAME(a + n2, n - n2);                                \
+    }
+
+PAIRWISE(double, pairwise_d)
+PAIRWISE(float, pairwise_f)
+
+/* Z /= Z.sum(axis=1)[:, None]: numpy reduces a row by adding its pairwise sum
+ * to the identity 0                                                          */
+#define ROW_NORMALIZE_BODY(T, PW)                                                 \
+    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
+        T *row = a + r * cols;                                                    \
+        T s = (T)0 + PW(row, cols);                                               \
+        for (Py_ssize_t j = 0; j < cols; j++) row[j] = row[j] / s;                \
+    }
+
+SKW_CLONES static void row_normalize_d(Py_ssize_t rows, Py_ssize_t cols, double *a) {
+    ROW_NORMALIZE_BODY(double, pairwise_d)
+}
+
+SKW_CLONES static void row_normalize_f(Py_ssize_t rows, Py_ssize_t cols, float *a) {
+    ROW_NORMALIZE_BODY(float, pairwise_f)
+}
+
+/* rows longer than this are reduced by numpy through its buffered iterator, in
+ * blocks whose bounds this loop does not reproduce: declined                 */
+#define MAX_ROW 4096
+
+static PyObject *py_softmax_shift(PyObject *self, PyObject *args) {
+    PyObject *mat, *bias, *vec;
+    if (!PyArg_ParseTuple(args, "OOO", &mat, &bias, &vec)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    if (matrix(&a, mat, vec, "Z", "out", 1, &rows, &cols) < 0) return NULL;
+    if (cols == 0 && rows > 0) {
+        PyErr_SetString(PyExc_ValueError, "Z has no columns: a row maximum is undefined");
+        release(&a);
+        return NULL;
+    }
+    const void *b = NULL;
+    if (bias != Py_None) {
+        Py_buffer *bv = &a.views[2];
+        if (PyObject_GetBuffer(bias, bv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            release(&a);
+            return NULL;
+        }
+        a.n_views++;
+        const char *f = bv->format;
+        int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
+        int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
+        if ((!fl && !db) || fl != a.is_float || bv->ndim != 1 || bv->shape[0] != cols) {
+            PyErr_SetString(PyExc_ValueError,
+                            "b must be a vector of Z's dtype with one value per column");
+            release(&a);
+            return NULL;
+        }
+        b = bv->buf;
+    }
+    void *m = a.views[0].buf, *v = a.views[1].buf;
+    Py_ssize_t bad;
+    if (a.is_float) bad = softmax_shift_f(rows, cols, m, b, v);
+    else bad = softmax_shift_d(rows, cols, m, b, v);
+    release(&a);
+    return PyLong_FromSsize_t(bad);
+}
+
+static PyObject *py_row_normalize(PyObject *self, PyObject *args) {
+    PyObject *objs[1];
+    if (!PyArg_ParseTuple(args, "O", &objs[0])) return NULL;
+    static const int optional[1] = {0};
+    static const char *const names[1] = {"Z"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 1, names) < 0) return NULL;
+    Py_buffer *z = &a.views[0];
+    if (z->ndim != 2 || z->shape[1] > MAX_ROW) {
+        PyErr_Format(PyExc_ValueError, "Z must be 2-D with at most %d columns",
+                     MAX_ROW);
+        release(&a);
+        return NULL;
+    }
+    Py_ssize_t rows = z->shape[0], cols = z->shape[1];
+    if (a.is_float) row_normalize_f(rows, cols, z->buf);
+    else row_normalize_d(rows, cols, z->buf);
+    release(&a);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------- log-loss on one-hot rows */
+/* numpy's minimum: NaN propagates, the first argument wins ties */
+#define NP_MIN(x, y) (((x) <= (y) || (x) != (x)) ? (x) : (y))
+
+/* p[r] = minimum(maximum(Z[r, k], lo), hi) for the k where y[r, k] is True
+ * (np.clip of y_pred[y]); then Z -= y, which changes only that entry.        */
+#define TAKE_TRUE_BODY(T)                                                         \
+    for (Py_ssize_t r = 0; r < rows; r++) {                                       \
+        T *row = a + r * cols;                                                    \
+        const char *yr = y + r * cols;                                            \
+        Py_ssize_t k = 0;                                                         \
+        while (!yr[k]) k++;                                                       \
+        T x = row[k];                                                             \
+        x = NP_MAX(x, lo);                                                        \
+        p[r] = NP_MIN(x, hi);                                                     \
+        row[k] = row[k] - (T)1;                                                   \
+    }
+
+static void take_true_d(Py_ssize_t rows, Py_ssize_t cols, double *a, const char *y,
+                        double *p, double lo, double hi) {
+    TAKE_TRUE_BODY(double)
+}
+
+static void take_true_f(Py_ssize_t rows, Py_ssize_t cols, float *a, const char *y,
+                        float *p, float lo, float hi) {
+    TAKE_TRUE_BODY(float)
+}
+
+static PyObject *py_take_true(PyObject *self, PyObject *args) {
+    PyObject *mat, *y_obj, *vec;
+    double lo, hi;
+    if (!PyArg_ParseTuple(args, "OOOdd", &mat, &y_obj, &vec, &lo, &hi)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    if (matrix(&a, mat, vec, "y_pred", "out", 1, &rows, &cols) < 0) return NULL;
+    Py_buffer *yv = &a.views[2];
+    if (PyObject_GetBuffer(y_obj, yv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        release(&a);
+        return NULL;
+    }
+    a.n_views++;
+    const char *f = yv->format;
+    if (!f || strcmp(f, "?") != 0 || yv->ndim != 2 || yv->shape[0] != rows ||
+        yv->shape[1] != cols) {
+        PyErr_SetString(PyExc_ValueError, "y must be a boolean array shaped like y_pred");
+        release(&a);
+        return NULL;
+    }
+    const char *y = yv->buf;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        Py_ssize_t ones = 0;
+        for (Py_ssize_t k = 0; k < cols; k++) ones += y[r * cols + k] != 0;
+        if (ones != 1) {
+            PyErr_Format(PyExc_ValueError,
+                         "row %zd of y holds %zd True values, not one", r, ones);
+            release(&a);
+            return NULL;
+        }
+    }
+    void *m = a.views[0].buf, *v = a.views[1].buf;
+    if (a.is_float) take_true_f(rows, cols, m, y, v, (float)lo, (float)hi);
+    else take_true_d(rows, cols, m, y, v, lo, hi);
     release(&a);
     Py_RETURN_NONE;
 }
@@ -566,10 +733,16 @@ static PyMethodDef methods[] = {
      "bias_relu(A, b): A = maximum(A + b, 0) in place (A 2-D, b one per column)."},
     {"relu_backward", py_relu_backward, METH_VARARGS,
      "relu_backward(delta, A): delta *= (A > 0) in place."},
-    {"row_max", py_row_max, METH_VARARGS,
-     "row_max(Z, out): out = Z.max(axis=1) (Z 2-D)."},
     {"column_sums", py_column_sums, METH_VARARGS,
      "column_sums(delta, out): out = np.add.reduce(delta, axis=0) (delta 2-D)."},
+    {"softmax_shift", py_softmax_shift, METH_VARARGS,
+     "softmax_shift(Z, b, out): Z += b (b None: nothing); out = Z.max(axis=1); "
+     "Z -= out[:, None]; returns how many maxima are not finite."},
+    {"row_normalize", py_row_normalize, METH_VARARGS,
+     "row_normalize(Z): Z /= Z.sum(axis=1)[:, None] in place, numpy's sums."},
+    {"take_true", py_take_true, METH_VARARGS,
+     "take_true(y_pred, y, out, lo, hi): out = clip(y_pred[y], lo, hi), then "
+     "y_pred -= y (y boolean with one True per row)."},
     {"add_squared_norms", py_add_squared_norms, METH_VARARGS,
      "add_squared_norms(x, parts, out): out[i] += sum(x[start:stop] ** 2) for each "
      "(i, start, stop) in parts, summed in float64."},

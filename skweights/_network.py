@@ -175,8 +175,8 @@ def loss_and_gradients(
         workspace = Workspace(units, n, coefs[0].dtype)
     last = len(coefs) - 1
     activations = forward(X, coefs, intercepts, hidden, loss.output(), workspace)
-    y_pred = activations[-1]
-    data_loss = loss.value(y, y_pred, sample_weight)
+    # the output buffer becomes delta
+    data_loss, delta = loss.value_and_delta(y, activations[-1], sample_weight)
     if sample_weight is None:
         sw_sum = n
     else:
@@ -197,9 +197,6 @@ def loss_and_gradients(
                 reg += penalty.value(b)
     value = data_loss + alpha * reg / sw_sum
 
-    delta = np.subtract(y_pred, y, out=y_pred)  # the output buffer becomes delta
-    if sample_weight is not None:
-        delta *= sample_weight.reshape(-1, 1)
     lowest = 0 if trainable is None else trainable.index(True)
     for i in range(last, -1, -1):
         grad = workspace.coef_grads[i]

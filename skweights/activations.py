@@ -197,23 +197,33 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, Z):
+        return self.forward_bias(Z, None)
+
+    def forward_bias(self, Z, b):
+        # Compiled (a third of numpy's time on a 200 x 10 batch): the bias, the
+        # row maxima and their subtraction in one pass, the division by the row
+        # sums in another; np.exp between them, the same values.
         Z_max = np.empty((Z.shape[0], 1), Z.dtype)
-        if not fused.run("row_max", Z, Z_max.reshape(-1)):  # 4x faster on 200 x 10
+        not_finite = fused.call("softmax_shift", Z, b, Z_max.reshape(-1))
+        if not_finite is None:
+            if b is not None:
+                Z += b
             Z_max = Z.max(axis=1)[:, np.newaxis]
-        # z - m overflows only towards -inf (exp gives the correct 0); rows with
-        # an infinite maximum give NaN here and are mended below.
-        with np.errstate(over="ignore", invalid="ignore"):
-            Z -= Z_max
-            # finite unless a maximum is infinite or NaN (or the sum overflows)
-            suspect = not math.isfinite(Z_max.sum())
+            # z - m overflows only towards -inf (exp gives the correct 0); rows
+            # with an infinite maximum give NaN here and are mended below.
+            with np.errstate(over="ignore", invalid="ignore"):
+                Z -= Z_max
+                # finite unless a maximum is infinite or NaN (or the sum overflows)
+                not_finite = not math.isfinite(Z_max.sum())
         np.exp(Z, out=Z)
         infinite = None
-        if suspect:  # rare: test the rows only then
+        if not_finite:  # rare: test the rows only then
             infinite = np.isinf(Z_max[:, 0])
             # a row's maximum minus itself is NaN (inf - inf), every other
             # entry's exp(-inf) = 0: the NaN mark where the maximum was
             top = np.isnan(Z[infinite])
-        Z /= Z.sum(axis=1)[:, np.newaxis]
+        if not fused.run("row_normalize", Z):
+            Z /= Z.sum(axis=1)[:, np.newaxis]
         if infinite is not None and infinite.any():
             Z[infinite] = top / top.sum(axis=1)[:, np.newaxis]
         return Z

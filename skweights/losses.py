@@ -15,11 +15,13 @@ objective. Single-output values are identical.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from scipy.special import xlogy
 
+from . import _fused as fused
 from ._component import Component, resolve
 from .activations import Exp, Identity, Logistic, Softmax
 
@@ -75,6 +77,16 @@ class Loss(Component):
         """Weighted mean over samples, summed over outputs."""
         raise NotImplementedError
 
+    def value_and_delta(self, y, y_pred, sample_weight=None):
+        r"""The value, and ``y_pred`` turned in place into the error at the output
+        layer's pre-activation, :math:`(\hat y - y)` times the sample weight (the
+        canonical link's gradient, up to the 1/S of the mean)."""
+        value = self.value(y, y_pred, sample_weight)
+        delta = np.subtract(y_pred, y, out=y_pred)
+        if sample_weight is not None:
+            delta *= sample_weight.reshape(-1, 1)
+        return value, delta
+
 
 class SquaredError(Loss):
     r""":math:`\tfrac12 \sum_k (y_k - \hat y_k)^2`, identity output."""
@@ -128,14 +140,37 @@ class _OneHotLogLoss(LogLoss):
     def value(self, y, y_pred, sample_weight=None):
         return _one_hot_log_loss(y, y_pred, sample_weight)
 
+    def value_and_delta(self, y, y_pred, sample_weight=None):
+        # Compiled: the true class's clipped probability taken out and y
+        # subtracted in one pass (the same values as value() then y_pred - y).
+        p = np.empty(y_pred.shape[0], y_pred.dtype)
+        low, high = _clip_bounds(y_pred.dtype)
+        if not fused.run("take_true", y_pred, y, p, float(low), float(high)):
+            return super().value_and_delta(y, y_pred, sample_weight)
+        if sample_weight is not None:
+            y_pred *= sample_weight.reshape(-1, 1)
+        return _mean_negative_log(p, sample_weight), y_pred
+
+
+@functools.lru_cache
+def _clip_bounds(dtype):
+    """scikit-learn's clip of probabilities: ``[eps, 1 - eps]`` in the dtype."""
+    eps = np.finfo(dtype).eps
+    return eps, 1 - eps
+
 
 def _one_hot_log_loss(y, y_pred, sample_weight):
     # Only the true class's probability enters: take it instead of a log over
     # every class; clipped as np.clip does (NaN stays NaN).
-    eps = np.finfo(y_pred.dtype).eps
+    low, high = _clip_bounds(y_pred.dtype)
     p = y_pred[y]
-    np.maximum(p, eps, out=p)
-    np.minimum(p, 1 - eps, out=p)
+    np.maximum(p, low, out=p)
+    np.minimum(p, high, out=p)
+    return _mean_negative_log(p, sample_weight)
+
+
+def _mean_negative_log(p, sample_weight):
+    """The weighted mean of ``-log(p)``, taken in place in ``p``."""
     np.log(p, out=p)
     if sample_weight is None and p.size:
         # np.mean's value (its sum, divided in float64, rounded to the dtype),

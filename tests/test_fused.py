@@ -331,7 +331,7 @@ def test_relu_layer_steps_are_numpys(monkeypatch, dtype, shape):
 
 @needs_loops
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 1), (200, 10), (7, 3)])
+@pytest.mark.parametrize("shape", [(1, 1), (200, 10), (7, 3), (7, 5000)])
 def test_softmax_is_numpys(monkeypatch, dtype, shape):
     rng = np.random.default_rng(8)
     Z0 = (rng.standard_normal(shape) * 30).astype(dtype)
@@ -343,11 +343,14 @@ def test_softmax_is_numpys(monkeypatch, dtype, shape):
         Z0[4, 0] = np.finfo(dtype).max
         Z0[4, -1] = -np.finfo(dtype).max
 
-    def run():
-        return Softmax().forward(Z0.copy())
+    b = (rng.standard_normal(shape[1]) * 3).astype(dtype)
 
-    compiled, numpy = _both_paths(monkeypatch, run)
+    def run():
+        return Softmax().forward(Z0.copy()), Softmax().forward_bias(Z0.copy(), b)
+
+    (compiled, biased), (numpy, numpy_biased) = _both_paths(monkeypatch, run)
     assert_same_bits(compiled, numpy)
+    assert_same_bits(biased, numpy_biased)
     if shape[0] >= 7:
         np.testing.assert_array_equal(compiled[0], np.eye(shape[1])[0])
         np.testing.assert_allclose(compiled[1], 1 / shape[1])
@@ -356,6 +359,75 @@ def test_softmax_is_numpys(monkeypatch, dtype, shape):
         np.testing.assert_array_equal(compiled[4], np.eye(shape[1])[0])
     finite = np.isfinite(compiled).all(axis=1)
     np.testing.assert_allclose(compiled[finite].sum(axis=1), 1, rtol=1e-6)
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_sums_are_numpys_pairwise_sums(dtype):
+    # numpy sums a row pairwise: one after another below 8 values, 8
+    # accumulators up to 128, halves above; every width has its own order
+    rng = np.random.default_rng(11)
+    for cols in [*range(1, 140), 255, 256, 257, 1000, 4096]:
+        scale = np.exp(rng.standard_normal((9, 1)) * 4)
+        Z = (np.abs(rng.standard_normal((9, cols))) * scale).astype(dtype)
+        Z[0] = -0.0  # 0 / (+0 sum) is NaN in both
+        expected = Z.copy()
+        with np.errstate(invalid="ignore"):
+            expected /= expected.sum(axis=1)[:, np.newaxis]
+            _fused.loops.row_normalize(Z)
+        assert_same_bits(Z, expected)
+    # wider rows numpy reduces in buffered blocks: declined, untouched
+    wide = np.ones((2, 4097), dtype)
+    with pytest.raises(ValueError, match="at most 4096 columns"):
+        _fused.loops.row_normalize(wide)
+    assert (wide == 1).all()
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_one_hot_log_loss_and_delta_are_numpys(monkeypatch, dtype, weighted):
+    from skweights.losses import LogLoss, _OneHotLogLoss
+
+    rng = np.random.default_rng(12)
+    n, k = 57, 6
+    P0 = rng.random((n, k)).astype(dtype)
+    P0[0] = 0.0  # clipped to eps
+    P0[1] = 1.0  # clipped to 1 - eps
+    P0[2, :] = np.nan
+    P0[3] = -0.0
+    y = np.zeros((n, k), bool)
+    y[np.arange(n), rng.integers(0, k, n)] = True
+    sw = rng.random(n).astype(dtype) if weighted else None
+
+    def run():
+        P = P0.copy()
+        value, delta = _OneHotLogLoss().value_and_delta(y, P, sw)
+        assert delta is P
+        return value, delta
+
+    (v1, d1), (v2, d2) = _both_paths(monkeypatch, run)
+    assert_same_bits(d1, d2)
+    assert (np.isnan(v1) and np.isnan(v2)) or v1 == v2
+    # without the NaN row, the value is the general log-loss's
+    P = np.delete(P0, 2, axis=0)
+    y3, sw3 = np.delete(y, 2, axis=0), None if sw is None else np.delete(sw, 2)
+    value, _ = _OneHotLogLoss().value_and_delta(y3, P.copy(), sw3)
+    np.testing.assert_allclose(value, LogLoss().value(y3, P, sw3), rtol=1e-6)
+
+
+@needs_loops
+def test_take_true_declines_rows_without_one_label():
+    P = np.full((3, 4), 0.25)
+    out = np.zeros(3)
+    for bad_row in [np.zeros(4, bool), np.array([True, True, False, False])]:
+        y = np.eye(4, dtype=bool)[:3].copy()
+        y[1] = bad_row
+        with pytest.raises(ValueError, match="row 1 of y holds"):
+            _fused.loops.take_true(P, y, out, 1e-16, 1 - 1e-16)
+        assert (P == 0.25).all() and not out.any()  # nothing written
+    with pytest.raises(ValueError, match="boolean"):
+        _fused.loops.take_true(P, np.eye(4)[:3].copy(), out, 1e-16, 1 - 1e-16)
 
 
 @needs_loops
