@@ -86,7 +86,7 @@ class Workspace:
     def __init__(self, layer_units, batch_size, dtype):
         pairs = list(pairwise(layer_units))
         self.batch_size = batch_size
-        self.X = np.empty((batch_size, layer_units[0]), dtype)
+        self._rows = {"X": np.empty((batch_size, layer_units[0]), dtype)}
         self.activations = [np.empty((batch_size, u), dtype) for u in layer_units[1:]]
         self.deltas = [np.empty((batch_size, u), dtype) for u in layer_units[1:-1]]
         self.grad_w, self.coef_grads = pack([np.empty(p, dtype) for p in pairs], dtype)
@@ -94,16 +94,23 @@ class Workspace:
             [np.empty(b, dtype) for _, b in pairs], dtype
         )
 
-    def gather(self, X, idx):
-        """``X[idx]``, into the workspace's buffer when X is a dense array."""
-        if isinstance(X, np.ndarray) and X.dtype == self.X.dtype:
-            out = self.X[: len(idx)]
-            # mode="clip" writes straight into out; "raise" (the default) first
-            # gathers into a temporary, to leave out intact on a bad index: 4x
-            # slower on a 200 x 64 batch. The indices here are a permutation's.
-            X.take(idx, axis=0, out=out, mode="clip")
-            return out
-        return X[idx]
+    def gather(self, A, idx, slot="X"):
+        """``A[idx]``, into the workspace's buffer ``slot`` when A is a dense array
+        (``"X"``, shaped for the input; any other slot is made, for A's rows,
+        at first use)."""
+        if not isinstance(A, np.ndarray):
+            return A[idx]
+        out = self._rows.get(slot)
+        if out is None or out.dtype != A.dtype or out.shape[1:] != A.shape[1:]:
+            if slot == "X":  # the input in another dtype: no buffer for it
+                return A[idx]
+            out = self._rows[slot] = np.empty((self.batch_size, *A.shape[1:]), A.dtype)
+        out = out[: len(idx)]
+        # mode="clip" writes straight into out; "raise" (the default) first
+        # gathers into a temporary, to leave out intact on a bad index: 4x
+        # slower on a 200 x 64 batch. The indices here are a permutation's.
+        A.take(idx, axis=0, out=out, mode="clip")
+        return out
 
 
 def _finish_gradient(penalty, alpha, W, grad, s):
@@ -150,6 +157,7 @@ def loss_and_gradients(
     workspace=None,
     packed=None,
     trainable=None,
+    output=None,
 ):
     r"""Return the objective on ``(X, y)`` and fill the gradient lists in place.
 
@@ -167,14 +175,17 @@ def loss_and_gradients(
 
     ``trainable``, one bool per layer, skips the gradients of frozen layers: they
     are set to zero, and the error is not propagated below the lowest trainable
-    layer.
+    layer. ``output`` is ``loss.output()``, made once by a caller that calls
+    this for every batch.
     """
     n = X.shape[0]
     if workspace is None or workspace.batch_size < n:
         units = [X.shape[1]] + [W.shape[1] for W in coefs]
         workspace = Workspace(units, n, coefs[0].dtype)
     last = len(coefs) - 1
-    activations = forward(X, coefs, intercepts, hidden, loss.output(), workspace)
+    if output is None:
+        output = loss.output()
+    activations = forward(X, coefs, intercepts, hidden, output, workspace)
     # the output buffer becomes delta
     data_loss, delta = loss.value_and_delta(y, activations[-1], sample_weight)
     if sample_weight is None:

@@ -392,6 +392,11 @@ def test_interrupted_fit_keeps_exactly_the_last_completed_epoch(
         assert est.fit(X, y) is est
     monkeypatch.undo()
     assert_same_fit(est, reference)
+    # the generator is back where epoch 4 started: continuing draws the same
+    # shuffles as continuing the reference
+    got, expected = est._random_state.get_state(), reference._random_state.get_state()
+    assert_array_equal(got[1], expected[1])
+    assert got[2:] == expected[2:]
 
 
 @pytest.mark.parametrize("evaluation", [6, 15])

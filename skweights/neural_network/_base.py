@@ -331,9 +331,11 @@ class BaseMLP(
         self.optimizer_ = optimizer
         self.penalty_ = penalty
         constraints = self._resolve_constraints(len(layer_units) - 1)
+        loss = self._loss()
         ctx = dict(
             hidden=hidden,
-            loss=self._loss(),
+            loss=loss,
+            output=loss.output(),
             penalty=penalty,
             alpha=self.alpha,
             trainable=self._trainable_layers(),

@@ -117,12 +117,16 @@ class StochasticMixin:
         sample_idx = np.arange(n_samples, dtype=int)
         self.n_iter_ = 0
         checkpoint = None
+        # The generator's state is read once per call (a 31 us copy): an epoch
+        # draws from it only its shuffle, so the state at the start of epoch k
+        # is this one advanced by k shuffles of n_samples, replayed on a rollback.
+        rng_start = (self._random_state.get_state(), n_samples) if self.shuffle else None
         try:
-            for _ in range(self.max_iter):
+            for epoch in range(self.max_iter):
                 # Where training goes back to if this epoch diverges or is
                 # interrupted: the weights, optimizer state, generator and records
                 # at the end of the last completed epoch.
-                checkpoint = self._checkpoint(packed)
+                checkpoint = self._checkpoint(packed, rng_start, epoch)
                 tasks.begin_epoch()
                 started = time.perf_counter()
                 if self.shuffle:
@@ -144,8 +148,9 @@ class StochasticMixin:
                     sw = None if sample_weight is None else sample_weight[idx]
                     if sw is not None and not sw.any():
                         continue  # a minibatch of zero weight holds no information
+                    y_batch = workspace.gather(y, idx, "y") if self.shuffle else y[idx]
                     batch_loss, sw_sum = self._objective(
-                        X_batch, y[idx], sw, ctx, workspace, packed
+                        X_batch, y_batch, sw, ctx, workspace, packed
                     )
                     if not math.isfinite(batch_loss):
                         raise _Diverged(
@@ -293,10 +298,13 @@ class StochasticMixin:
         "_best_intercepts",
     )
 
-    def _checkpoint(self, packed):
+    def _checkpoint(self, packed, rng_start=None, shuffles=0):
+        """The state to go back to; the generator's as ``rng_start`` (its state
+        and the rows shuffled per epoch, None: not shuffled) and ``shuffles``
+        shuffles drawn since."""
         return {
             "weights": (packed[0].copy(), packed[1].copy()),
-            "rng": self._random_state.get_state(),
+            "rng": (rng_start, shuffles),
             "attributes": {
                 name: getattr(self, name, None) for name in self._EPOCH_ATTRIBUTES
             },
@@ -315,7 +323,14 @@ class StochasticMixin:
         """
         packed[0][...] = checkpoint["weights"][0]
         packed[1][...] = checkpoint["weights"][1]
-        self._random_state.set_state(checkpoint["rng"])
+        rng_start, shuffles = checkpoint["rng"]
+        if rng_start is not None:
+            state, n_samples = rng_start
+            self._random_state.set_state(state)
+            # a shuffle's draws depend on the generator and the length only
+            rows = np.empty(n_samples, dtype=int)
+            for _ in range(shuffles):
+                self._random_state.shuffle(rows)
         for name, value in checkpoint["attributes"].items():
             setattr(self, name, value)
         for name, length in checkpoint["lengths"].items():
