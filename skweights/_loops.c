@@ -304,9 +304,10 @@ static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
                   Py_ssize_t *cols) {
     /* vec_along_rows: 0, one value per column and the matrix written (bias_relu);
      * 1, one per row and both written (softmax_shift, take_true); 2, one per
-     * column and the vector written (column_sums) */
+     * column and the vector written (column_sums); 3, one per column and both
+     * written (relu_backward_sums) */
     PyObject *objs[2] = {mat, vec};
-    const int writable[2] = {vec_along_rows < 2, vec_along_rows != 0};
+    const int writable[2] = {vec_along_rows != 2, vec_along_rows != 0};
     a->n_views = 0;
     for (int i = 0; i < 2; i++) {
         Py_buffer *view = &a->views[i];
@@ -638,6 +639,75 @@ static PyObject *py_take_true(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* delta *= (A > 0), then out = np.add.reduce(delta, axis=0): the two passes of
+ * relu_backward and column_sums in one, each value as there                   */
+#define RELU_BACK_SUMS_BODY(T)                                                    \
+    for (Py_ssize_t j = 0; j < cols; j++) {                                       \
+        T mask = a[j] > 0 ? (T)1 : (T)0;                                          \
+        T x = d[j] * mask;                                                        \
+        d[j] = x;                                                                 \
+        out[j] = (T)0 + x;                                                        \
+    }                                                                             \
+    for (Py_ssize_t r = 1; r < rows; r++) {                                       \
+        T *drow = d + r * cols;                                                   \
+        const T *arow = a + r * cols;                                             \
+        for (Py_ssize_t j = 0; j < cols; j++) {                                   \
+            T mask = arow[j] > 0 ? (T)1 : (T)0;                                   \
+            T x = drow[j] * mask;                                                 \
+            drow[j] = x;                                                          \
+            out[j] = out[j] + x;                                                  \
+        }                                                                         \
+    }
+
+SKW_CLONES static void relu_back_sums_d(Py_ssize_t rows, Py_ssize_t cols, double *d,
+                                        const double *a, double *out) {
+    RELU_BACK_SUMS_BODY(double)
+}
+
+SKW_CLONES static void relu_back_sums_f(Py_ssize_t rows, Py_ssize_t cols, float *d,
+                                        const float *a, float *out) {
+    RELU_BACK_SUMS_BODY(float)
+}
+
+static PyObject *py_relu_backward_sums(PyObject *self, PyObject *args) {
+    PyObject *d_obj, *a_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &d_obj, &a_obj, &out_obj)) return NULL;
+    Arrays a;
+    Py_ssize_t rows, cols;
+    /* delta and its column sums, both written */
+    if (matrix(&a, d_obj, out_obj, "delta", "out", 3, &rows, &cols) < 0) return NULL;
+    if (rows == 0 || cols < 2) {
+        /* a single column is a contiguous vector, which numpy sums pairwise */
+        PyErr_SetString(PyExc_ValueError,
+                        "relu_backward_sums takes delta of at least one row and two "
+                        "columns");
+        release(&a);
+        return NULL;
+    }
+    Py_buffer *av = &a.views[2];
+    if (PyObject_GetBuffer(a_obj, av, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        release(&a);
+        return NULL;
+    }
+    a.n_views++;
+    const char *f = av->format;
+    int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
+    int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
+    if ((!fl && !db) || fl != a.is_float || av->ndim != 2 || av->shape[0] != rows ||
+        av->shape[1] != cols) {
+        PyErr_SetString(PyExc_ValueError, "A must be shaped like delta, of its dtype");
+        release(&a);
+        return NULL;
+    }
+    void *d = a.views[0].buf, *out = a.views[1].buf, *x = av->buf;
+    Py_BEGIN_ALLOW_THREADS
+    if (a.is_float) relu_back_sums_f(rows, cols, d, x, out);
+    else relu_back_sums_d(rows, cols, d, x, out);
+    Py_END_ALLOW_THREADS
+    release(&a);
+    Py_RETURN_NONE;
+}
+
 /* ---------------------------------------- squared norms of consecutive parts */
 /* out[k] += sum of x[i]^2 over part k, in double (bounds: part k is
  * [bounds[k], bounds[k + 1]))                                                */
@@ -738,6 +808,9 @@ static PyMethodDef methods[] = {
     {"softmax_shift", py_softmax_shift, METH_VARARGS,
      "softmax_shift(Z, b, out): Z += b (b None: nothing); out = Z.max(axis=1); "
      "Z -= out[:, None]; returns how many maxima are not finite."},
+    {"relu_backward_sums", py_relu_backward_sums, METH_VARARGS,
+     "relu_backward_sums(delta, A, out): delta *= (A > 0), then out = "
+     "np.add.reduce(delta, axis=0) (delta 2-D)."},
     {"row_normalize", py_row_normalize, METH_VARARGS,
      "row_normalize(Z): Z /= Z.sum(axis=1)[:, None] in place, numpy's sums."},
     {"take_true", py_take_true, METH_VARARGS,

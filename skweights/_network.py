@@ -209,6 +209,7 @@ def loss_and_gradients(
     value = data_loss + alpha * reg / sw_sum
 
     lowest = 0 if trainable is None else trainable.index(True)
+    summed = False  # whether the derivative's pass also summed delta's columns
     for i in range(last, -1, -1):
         grad = workspace.coef_grads[i]
         coef_grads[i] = grad
@@ -223,11 +224,13 @@ def loss_and_gradients(
                 grad[...] = activations[i].T @ delta
             # numpy's column sums, compiled: the same values in a third of the
             # time on a 32 x 64 delta
-            if not fused.run("column_sums", delta, intercept_grads[i]):
+            if not summed and not fused.run("column_sums", delta, intercept_grads[i]):
                 np.add.reduce(delta, axis=0, out=intercept_grads[i])
         if i > lowest:
             delta = np.matmul(delta, coefs[i].T, out=workspace.deltas[i - 1][:n])
-            hidden.derivative(activations[i], delta)
+            summed = hidden.derivative_sums(
+                activations[i], delta, workspace.intercept_grads[i - 1]
+            )
 
     s = float(sw_sum)  # a Python float: a float32 division in float32
     for W, grad in zip(layers_w, grads_w, strict=True):

@@ -54,6 +54,12 @@ class Activation(Component):
         Z += b
         return self.forward(Z)
 
+    def derivative_sums(self, A: np.ndarray, delta: np.ndarray, sums) -> bool:
+        """:meth:`derivative`, and, where one pass does both, ``sums`` set to the
+        column sums of the result (the layer's intercept gradient); True then."""
+        self.derivative(A, delta)
+        return False
+
 
 class Identity(Activation):
     r"""Identity, :math:`f(z) = z`, :math:`f'(z) = 1`."""
@@ -114,6 +120,14 @@ class ReLU(Activation):
             return delta
         # A multiply by the mask is several times faster than masked assignment.
         return np.multiply(delta, A > 0, out=delta)
+
+    def derivative_sums(self, A, delta, sums):
+        if type(self).derivative is ReLU.derivative and fused.run(
+            "relu_backward_sums", delta, A, sums
+        ):
+            return True
+        self.derivative(A, delta)
+        return False
 
 
 class LeakyReLU(Activation):

@@ -363,6 +363,31 @@ def test_softmax_is_numpys(monkeypatch, dtype, shape):
 
 @needs_loops
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 2), (3, 5), (200, 100), (32, 64)])
+def test_relu_derivative_with_column_sums_is_numpys(monkeypatch, dtype, shape):
+    rng = np.random.default_rng(13)
+    A = _values(rng, int(np.prod(shape)), dtype).reshape(shape)
+    delta0 = _values(rng, A.size, dtype).reshape(shape)
+
+    def run():
+        delta, sums = delta0.copy(), np.full(shape[1], np.nan, dtype)
+        with np.errstate(all="ignore"):
+            if not ReLU().derivative_sums(A, delta, sums):
+                np.add.reduce(delta, axis=0, out=sums)
+        return delta, sums
+
+    (d1, s1), (d2, s2) = _both_paths(monkeypatch, run)
+    assert_same_bits(d1, d2)
+    assert_same_bits(s1, s2)
+    # one column is summed pairwise by numpy: declined, nothing written
+    delta, sums = np.ones((4, 1), dtype), np.zeros(1, dtype)
+    with pytest.raises(ValueError, match="two columns"):
+        _fused.loops.relu_backward_sums(delta, np.ones((4, 1), dtype), sums)
+    assert (delta == 1).all() and not sums.any()
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_row_sums_are_numpys_pairwise_sums(dtype):
     # numpy sums a row pairwise: one after another below 8 values, 8
     # accumulators up to 128, halves above; every width has its own order

@@ -16,7 +16,7 @@ from sklearn.utils import gen_batches
 
 from .. import _fused as fused
 from .._history import History
-from .._threads import CHUNK, for_chunks, one_blas_thread, scratch
+from .._threads import CHUNK, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
 from ._diagnostics import GradientMonitor, user_stacklevel
 
@@ -188,6 +188,9 @@ class StochasticMixin:
                 grad_norm = np.sqrt(grad_sq / max(n_batches, 1))
                 if not track:
                     grad_norm[:] = np.nan
+                weight_norm, update_ratio = _weight_changes(
+                    self.coefs_, checkpoint["weights"][0]
+                )
                 history.append(
                     epoch=len(history) + 1,
                     loss=self.loss_,
@@ -195,9 +198,9 @@ class StochasticMixin:
                     val_score=val_score,
                     learning_rate=getattr(state, "lr", np.nan),
                     time=time.perf_counter() - started,
-                    weight_norm=[np.linalg.norm(W) for W in self.coefs_],
+                    weight_norm=weight_norm,
                     grad_norm=grad_norm,
-                    update_ratio=_update_ratios(self.coefs_, checkpoint["weights"][0]),
+                    update_ratio=update_ratio,
                 )
                 if track:
                     monitor.check(grad_norm, self.coefs_, trainable, len(history))
@@ -520,20 +523,20 @@ def _all_finite(a):
     return bool(np.isfinite(a.min()) and np.isfinite(a.max()))
 
 
-def _update_ratios(coefs, start_flat):
-    """``||W - W_start|| / ||W_start||`` per layer, ``W_start`` packed flat; the
-    difference is taken chunk by chunk through a scratch buffer."""
-    ratios, offset = [], 0
+def _weight_changes(coefs, start_flat):
+    """Per layer, ``||W||`` and ``||W - W_start|| / ||W_start||``, ``W_start``
+    packed flat; the difference is taken chunk by chunk through a scratch array.
+    Norms are ``sqrt(w . w)``, np.linalg.norm's value at a third of its cost."""
+    norms, ratios, offset = [], [], 0
     for W in coefs:
         w, w0 = W.reshape(-1), start_flat[offset : offset + W.size]
         offset += W.size
-        squared = [0.0]
-
-        def add_squared_difference(a, b, squared=squared):
-            diff = np.subtract(a, b, out=scratch(a, 0))
-            squared[0] += float(np.dot(diff, diff))
-
-        for_chunks(add_squared_difference, w, w0)
-        norm0 = np.linalg.norm(w0)
-        ratios.append(np.sqrt(squared[0]) / norm0 if norm0 > 0 else np.inf)
-    return ratios
+        squared = 0.0
+        for lo in range(0, w.size, CHUNK):
+            part0 = w0[lo : lo + CHUNK]
+            diff = np.subtract(w[lo : lo + CHUNK], part0, out=scratch(part0, 0))
+            squared += float(np.dot(diff, diff))
+        norms.append(math.sqrt(float(np.dot(w, w))))
+        norm0 = math.sqrt(float(np.dot(w0, w0)))
+        ratios.append(math.sqrt(squared) / norm0 if norm0 > 0 else math.inf)
+    return norms, ratios
