@@ -790,10 +790,122 @@ static PyObject *py_add_squared_norms(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ---------------------------- Adam with the gradient's scaling and norms */
+/* For each part [lo, hi) of the weights, block by block (in cache): the
+ * gradient scaled as scale_gradient does, its squares summed as
+ * add_squared_norms does, then the Adam step: the three loops' values, with
+ * the weights and the gradient read from memory once.                        */
+#define BLOCK 2048
+
+static int parse_parts(PyObject *parts_obj, Py_ssize_t n, Py_ssize_t n_out,
+                       Py_ssize_t *idx, Py_ssize_t *lo, Py_ssize_t *hi,
+                       Py_ssize_t *parts) {
+    if (!PyTuple_Check(parts_obj) || PyTuple_GET_SIZE(parts_obj) > MAX_PARTS) {
+        PyErr_Format(PyExc_TypeError,
+                     "parts must be a tuple of at most %d (index, start, stop) tuples",
+                     MAX_PARTS);
+        return -1;
+    }
+    *parts = PyTuple_GET_SIZE(parts_obj);
+    for (Py_ssize_t k = 0; k < *parts; k++) {
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(parts_obj, k), "nnn", &idx[k], &lo[k],
+                              &hi[k]))
+            return -1;
+        if (lo[k] != (k ? hi[k - 1] : 0) || hi[k] < lo[k] || idx[k] < 0 ||
+            idx[k] >= n_out) {
+            PyErr_SetString(PyExc_ValueError,
+                            "parts must tile the weights in order, with indices into "
+                            "out");
+            return -1;
+        }
+    }
+    if ((*parts ? hi[*parts - 1] : 0) != n) {
+        PyErr_SetString(PyExc_ValueError, "parts must cover every weight");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_adam_scaled(PyObject *self, PyObject *args) {
+    PyObject *objs[5], *parts_obj, *out_obj;
+    double b1, omb1, b2, omb2, scale, eps, bc2, factor, s;
+    int torch;
+    if (!PyArg_ParseTuple(args, "OOOOOddddddpdddOO", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &b1, &omb1, &b2, &omb2, &scale, &eps,
+                          &torch, &bc2, &factor, &s, &parts_obj, &out_obj))
+        return NULL;
+    static const int optional[5] = {0, 0, 0, 0, 1};
+    static const char *const names[5] = {"params", "grads", "m", "v", "v_max"};
+    Arrays a;
+    if (acquire(&a, objs, optional, 5, names) < 0) return NULL;
+    Py_ssize_t n = a.size;
+    Py_buffer ov;
+    if (PyObject_GetBuffer(out_obj, &ov,
+                           PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        release(&a);
+        return NULL;
+    }
+    const char *fo = ov.format;
+    if (!fo || !(strcmp(fo, "d") == 0 || strcmp(fo, "<d") == 0 || strcmp(fo, "=d") == 0)) {
+        PyErr_SetString(PyExc_ValueError, "out must hold float64 values");
+        PyBuffer_Release(&ov);
+        release(&a);
+        return NULL;
+    }
+    Py_ssize_t idx[MAX_PARTS], lo[MAX_PARTS], hi[MAX_PARTS], parts;
+    if (parse_parts(parts_obj, n, ov.len / ov.itemsize, idx, lo, hi, &parts) < 0) {
+        PyBuffer_Release(&ov);
+        release(&a);
+        return NULL;
+    }
+    char *p = buf(&a, objs, 0), *g = buf(&a, objs, 1), *m = buf(&a, objs, 2),
+         *v = buf(&a, objs, 3), *vm = buf(&a, objs, 4);
+    Py_ssize_t item = a.is_float ? sizeof(float) : sizeof(double);
+    double sums[MAX_PARTS];
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < parts; k++) {
+        sums[k] = 0.0;
+        for (Py_ssize_t start = lo[k]; start < hi[k]; start += BLOCK) {
+            Py_ssize_t len = hi[k] - start < BLOCK ? hi[k] - start : BLOCK;
+            Py_ssize_t off = start * item, zero = 0;
+            double part = 0.0;
+            if (a.is_float) {
+                scale_f(len, factor ? (float *)(p + off) : NULL, (float *)(g + off),
+                        (float)factor, (float)s);
+                sumsq_f(1, &zero, &len, (float *)(g + off), &part);
+                adam_f(len, (float *)(p + off), (float *)(g + off), (float *)(m + off),
+                       (float *)(v + off), vm ? (float *)(vm + off) : NULL, (float)b1,
+                       (float)omb1, (float)b2, (float)omb2, (float)scale, (float)eps,
+                       torch, (float)bc2);
+            } else {
+                scale_d(len, factor ? (double *)(p + off) : NULL, (double *)(g + off),
+                        factor, s);
+                sumsq_d(1, &zero, &len, (double *)(g + off), &part);
+                adam_d(len, (double *)(p + off), (double *)(g + off),
+                       (double *)(m + off), (double *)(v + off),
+                       vm ? (double *)(vm + off) : NULL, b1, omb1, b2, omb2, scale, eps,
+                       torch, bc2);
+            }
+            sums[k] += part;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    double *out = ov.buf;
+    for (Py_ssize_t k = 0; k < parts; k++) out[idx[k]] += sums[k];
+    PyBuffer_Release(&ov);
+    release(&a);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"adam", py_adam, METH_VARARGS,
      "adam(p, g, m, v, v_max, b1, 1-b1, b2, 1-b2, scale, eps, torch, bc2): one "
      "Adam step in place (v_max None unless AMSGrad)."},
+    {"adam_scaled", py_adam_scaled, METH_VARARGS,
+     "adam_scaled(p, g, m, v, v_max, b1, 1-b1, b2, 1-b2, scale, eps, torch, bc2, "
+     "factor, s, parts, out): g = (g + p * factor) / s (factor 0: g / s), out[i] "
+     "+= the squares of g summed over each (i, start, stop) of parts (which tile "
+     "p), then the Adam step; block by block, in place."},
     {"sgd", py_sgd, METH_VARARGS,
      "sgd(p, g, v, lr, mu, nesterov): one SGD step in Keras' form, in place."},
     {"scale_gradient", py_scale_gradient, METH_VARARGS,

@@ -158,6 +158,7 @@ def loss_and_gradients(
     packed=None,
     trainable=None,
     output=None,
+    scale_weights=True,
 ):
     r"""Return the objective on ``(X, y)`` and fill the gradient lists in place.
 
@@ -176,7 +177,9 @@ def loss_and_gradients(
     ``trainable``, one bool per layer, skips the gradients of frozen layers: they
     are set to zero, and the error is not propagated below the lowest trainable
     layer. ``output`` is ``loss.output()``, made once by a caller that calls
-    this for every batch.
+    this for every batch. ``scale_weights=False`` (with ``packed``) leaves the
+    weights' gradient as the data term's sum, for a caller that adds the
+    penalty term and divides by S itself (see :func:`_finish_gradient`).
     """
     n = X.shape[0]
     if workspace is None or workspace.batch_size < n:
@@ -233,8 +236,9 @@ def loss_and_gradients(
             )
 
     s = float(sw_sum)  # a Python float: a float32 division in float32
-    for W, grad in zip(layers_w, grads_w, strict=True):
-        _finish_gradient(penalty, alpha, W, grad, s)
+    if scale_weights:
+        for W, grad in zip(layers_w, grads_w, strict=True):
+            _finish_gradient(penalty, alpha, W, grad, s)
     for b, grad in zip(layers_b, grads_b, strict=True):
         _finish_gradient(penalty, alpha if penalize_b else 0, b, grad, s)
     if trainable is not None and not all(trainable):

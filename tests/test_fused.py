@@ -211,11 +211,12 @@ def test_a_penalty_with_its_own_gradient_is_not_fused(monkeypatch):
     "params",
     [
         dict(optimizer="adam", alpha=1e-3),
+        dict(optimizer=Adam(variant="torch", amsgrad=True), alpha=0.0),
         dict(optimizer=AdamW(amsgrad=True), alpha=0.0),
         dict(optimizer="sgd", momentum=0.9, learning_rate_init=0.05),
         dict(optimizer=SGD(0.02, nesterov=False), penalty="elasticnet", alpha=1e-3),
     ],
-    ids=["adam", "adamw-amsgrad", "sgd-nesterov", "sgd-elasticnet"],
+    ids=["adam", "adam-torch-amsgrad", "adamw-amsgrad", "sgd-nesterov", "sgd-elasticnet"],
 )
 def test_training_is_the_same_bit_for_bit(monkeypatch, dtype, params):
     X, y = make_classification(
@@ -453,6 +454,56 @@ def test_take_true_declines_rows_without_one_label():
         assert (P == 0.25).all() and not out.any()  # nothing written
     with pytest.raises(ValueError, match="boolean"):
         _fused.loops.take_true(P, np.eye(4)[:3].copy(), out, 1e-16, 1 - 1e-16)
+
+
+@needs_loops
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("factor", [0.0, 3e-4])
+@pytest.mark.parametrize("variant, amsgrad", [("keras", False), ("torch", True)])
+def test_adam_with_the_gradient_scaling_is_the_separate_steps(
+    dtype, factor, variant, amsgrad
+):
+    # 5000 weights in two parts: blocks of 2048 cross the part boundary at 3000
+    rng = np.random.default_rng(14)
+    n, parts = 5000, ((0, 0, 3000), (2, 3000, 5000))
+    p0 = _values(rng, n, dtype)
+    g0 = _values(rng, n, dtype, scale=50)
+    m0, v0 = _values(rng, n, dtype), _values(rng, n, dtype, positive=True)
+    state0 = [p0, g0, m0, v0, v0 * 2 if amsgrad else None]
+    constants = (0.9, 1 - 0.9, 0.999, 1 - 0.999, -1e-3, 1e-8, variant == "torch", 0.3)
+    loops = _fused.loops
+
+    def copies():
+        return [None if a is None else a.copy() for a in state0]
+
+    fused_arrays, sums = copies(), np.array([1.0, 5.0, 2.0])
+    with np.errstate(all="ignore"):
+        loops.adam_scaled(*fused_arrays, *constants, factor, 37.0, parts, sums)
+        apart = copies()
+        loops.scale_gradient(apart[0] if factor else None, apart[1], factor, 37.0)
+        expected_sums = np.array([1.0, 5.0, 2.0])
+        loops.add_squared_norms(apart[1], parts, expected_sums)
+        loops.adam(*apart, *constants)
+    for got, expected in zip(fused_arrays, apart, strict=True):
+        if expected is not None:
+            assert_same_bits(got, expected)
+    np.testing.assert_allclose(sums, expected_sums, rtol=1e-12)
+    assert sums[1] == 5.0  # no part adds to index 1
+
+
+@needs_loops
+def test_adam_with_the_gradient_scaling_declines_bad_parts():
+    arrays = [np.ones(10) for _ in range(4)]
+    constants = (0.9, 0.1, 0.999, 0.001, -1e-3, 1e-8, False, 0.3)
+    sums = np.zeros(2)
+    for parts, match in [
+        (((0, 0, 4), (1, 5, 10)), "tile"),
+        (((0, 0, 4),), "cover every weight"),
+        (((2, 0, 10),), "indices into out"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            _fused.loops.adam_scaled(*arrays, None, *constants, 0.5, 2.0, parts, sums)
+        assert all((a == 1).all() for a in arrays) and not sums.any()
 
 
 @needs_loops

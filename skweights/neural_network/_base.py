@@ -444,7 +444,7 @@ class BaseMLP(
         units = [n_features] + [W.shape[1] for W in self.coefs_]
         return Workspace(units, batch_size, self.coefs_[0].dtype)
 
-    def _objective(self, X, y, sample_weight, ctx, workspace, packed=None):
+    def _objective(self, X, y, sample_weight, ctx, workspace, packed=None, **kwargs):
         """The objective on a batch; the gradients land in ``workspace``."""
         return loss_and_gradients(
             X,
@@ -457,6 +457,7 @@ class BaseMLP(
             workspace=workspace,
             packed=packed,
             **ctx,
+            **kwargs,
         )
 
     # ------------------------------------------------------------------ predicting

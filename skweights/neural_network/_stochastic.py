@@ -16,8 +16,10 @@ from sklearn.utils import gen_batches
 
 from .. import _fused as fused
 from .._history import History
+from .._network import _finish_gradient
 from .._threads import CHUNK, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
+from ..optimizers import Adam
 from ._diagnostics import GradientMonitor, user_stacklevel
 
 #: batch_size * largest fan_in * fan_out at or below which training uses one BLAS
@@ -96,6 +98,23 @@ class StochasticMixin:
             grad_parts = tuple(
                 (i, int(bounds[i]), int(bounds[i + 1])) for i, _ in layer_grads
             )
+        # Adam's compiled pass reads the weights and their gradient anyway: the
+        # gradient's penalty term and 1/S, and the history's squared norms, are
+        # done in it instead of in two passes of their own (the same steps bit
+        # for bit; the norms summed in float64 as for small networks).
+        factor = penalty.smooth_factor(alpha) if alpha else 0.0
+        scaled_parts = None
+        if (
+            fused.enabled
+            and isinstance(optimizer, Adam)
+            and all(trainable)
+            and factor is not None
+            and len(self.coefs_) <= 256
+        ):
+            bounds = np.cumsum([0] + [W.size for W in self.coefs_])
+            scaled_parts = tuple(
+                (i, int(bounds[i]), int(bounds[i + 1])) for i in range(len(self.coefs_))
+            )
         history = self._history()
         monitor = GradientMonitor(
             len(self.coefs_), getattr(self, "_gradient_warnings", ())
@@ -150,7 +169,13 @@ class StochasticMixin:
                         continue  # a minibatch of zero weight holds no information
                     y_batch = workspace.gather(y, idx, "y") if self.shuffle else y[idx]
                     batch_loss, sw_sum = self._objective(
-                        X_batch, y_batch, sw, ctx, workspace, packed
+                        X_batch,
+                        y_batch,
+                        sw,
+                        ctx,
+                        workspace,
+                        packed,
+                        scale_weights=scaled_parts is None,
                     )
                     if not math.isfinite(batch_loss):
                         raise _Diverged(
@@ -158,13 +183,23 @@ class StochasticMixin:
                         )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
                     rows_trained += batch.stop - batch.start
-                    if grad_parts is None or not fused.run(
-                        "add_squared_norms", workspace.grad_w, grad_parts, grad_sq
-                    ):
-                        for i, g in layer_grads:
-                            grad_sq[i] += np.dot(g, g)
                     n_batches += 1
-                    state = optimizer.update(params, grads, state)
+                    stepped = scaled_parts is not None and optimizer.update_scaled(
+                        params, grads, state, factor, float(sw_sum), scaled_parts, grad_sq
+                    )
+                    if stepped:
+                        state = stepped
+                    else:
+                        if scaled_parts is not None:  # declined: the steps one by one
+                            _finish_gradient(
+                                penalty, alpha, packed[0], workspace.grad_w, float(sw_sum)
+                            )
+                        if grad_parts is None or not fused.run(
+                            "add_squared_norms", workspace.grad_w, grad_parts, grad_sq
+                        ):
+                            for i, g in layer_grads:
+                                grad_sq[i] += np.dot(g, g)
+                        state = optimizer.update(params, grads, state)
                     for i in prox:
                         step = optimizer.step_size(state, i)
                         penalty.prox(params[i], step * (alpha / sw_sum))

@@ -152,8 +152,36 @@ class Adam(Optimizer):
         return state.lr / (np.sqrt(v) / np.sqrt(1 - self.beta_2**t) + self.epsilon)
 
     def update(self, params, grads, state):
+        step = self._step(state)
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            self._update_array(step, state, i, p, g)
+        return state._replace(t=step[0])
+
+    def update_scaled(self, params, grads, state, factor, s, parts, sums):
+        """:meth:`update` with the first gradient, the weights', first scaled to
+        ``(grads[0] + factor * params[0]) / s`` (``factor`` 0: ``grads[0] / s``)
+        and the squares of the scaled gradient added to ``sums[i]`` over each
+        ``(i, start, stop)`` of ``parts``: the training loop's gradient scaling
+        and history done in the step's own compiled pass, the same steps bit for
+        bit. Returns the new state, or None (nothing done: the caller scales and
+        calls :meth:`update`) when the compiled loop is not there or declines."""
+        if type(self).update is not _ADAM_UPDATE:
+            return None  # another step (AdamW's decay first, or a replaced one)
+        step = self._step(state)
+        t, b1, b2, eps, keras, bc2_sqrt, scale = step
+        arrays = (params[0], grads[0], state.m[0], state.v[0])
+        arrays += (state.v_max[0] if self.amsgrad else None,)
+        constants = (b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt)
+        if not fused.run("adam_scaled", *arrays, *constants, factor, s, parts, sums):
+            return None
+        for i in range(1, len(params)):
+            self._update_array(step, state, i, params[i], grads[i])
+        return state._replace(t=t)
+
+    def _step(self, state):
+        """The step's number and constants, as Python floats (in float32 each
+        operation is then a float32 one)."""
         t = state.t + 1
-        # Python floats: in float32 each operation is then a float32 one.
         b1, b2, eps = float(self.beta_1), float(self.beta_2), float(self.epsilon)
         keras = self.variant == "keras"
         bc2_sqrt = math.sqrt(1 - b2**t)
@@ -161,6 +189,10 @@ class Adam(Optimizer):
             scale = -(float(state.lr) * bc2_sqrt / (1 - b1**t))
         else:
             scale = -(float(state.lr) / (1 - b1**t))
+        return t, b1, b2, eps, keras, bc2_sqrt, scale
+
+    def _update_array(self, step, state, i, p, g):
+        _, b1, b2, eps, keras, bc2_sqrt, scale = step
 
         # In place, chunk by chunk through two scratch arrays (cache-sized); the
         # same operations, in the same order, as the docstring's equations, and
@@ -185,14 +217,16 @@ class Adam(Optimizer):
             step_ /= denom
             p_ += step_
 
-        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            arrays = (p, g, state.m[i], state.v[i])
-            arrays += (state.v_max[i] if self.amsgrad else None,)
-            if not fused.run(
-                "adam", *arrays, b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt
-            ):
-                for_chunks(step_chunk, *arrays)
-        return state._replace(t=t)
+        arrays = (p, g, state.m[i], state.v[i])
+        arrays += (state.v_max[i] if self.amsgrad else None,)
+        if not fused.run(
+            "adam", *arrays, b1, 1 - b1, b2, 1 - b2, scale, eps, not keras, bc2_sqrt
+        ):
+            for_chunks(step_chunk, *arrays)
+
+
+#: Adam's own step: what update_scaled fuses
+_ADAM_UPDATE = Adam.update
 
 
 class AdamW(Adam):
