@@ -16,6 +16,10 @@ library on the same workloads and prints one table:
   allocations; PyTorch's own allocator is not traced, shown as ``-``);
 - ``loss``: the final training loss, to check that the libraries did equal work.
 
+The GEMM line gives the lowest and highest rate of the rounds: far apart, the
+machine's speed changed during the workload (a shared virtual machine does), which
+the side-by-side ratios absorb and ``% peak`` does not.
+
 On the large workloads a ``skw-nonorm`` row times skweights without recording
 per-layer gradient norms, and the line under the table gives what recording them
 (on by default, for ``history_``) costs.
@@ -314,7 +318,10 @@ def main(argv=None):
                 f"{rate:>9.1f}{100 * rate / peak_rate:>7.0f}%"
                 f"{'-' if peak is None else f'{peak:.0f}':>10}{n_iter:>8}{loss:>10.4f}"
             )
-        print(f"{'':<16}{'GEMM peak':<11}{'':>22}{peak_rate:>9.1f}{100:>7}%")
+        print(
+            f"{'':<16}{'GEMM peak':<11}{'':>22}{peak_rate:>9.1f}{100:>7}%"
+            f"   (rounds: {min(rates):.1f} to {peak_rate:.1f})"
+        )
         if "skw-nonorm" in results:
             bare = results["skw-nonorm"][0]
             cost = 100 * (results["skweights"][0] - bare) / bare
