@@ -306,7 +306,9 @@ def main(argv=None):
         if have_torch:
             rows.append(("torch", lambda w=w: fit_torch(w), False))
         results = measure(
-            rows, repeats, lambda w=w: rates.append(gemm_rate(w, repeats=1))
+            rows,
+            repeats,
+            lambda w=w, rates=rates: rates.append(gemm_rate(w, repeats=1)),
         )
         peak_rate = max(rates)
         ref = results["sklearn"][0]

@@ -216,7 +216,13 @@ def test_a_penalty_with_its_own_gradient_is_not_fused(monkeypatch):
         dict(optimizer="sgd", momentum=0.9, learning_rate_init=0.05),
         dict(optimizer=SGD(0.02, nesterov=False), penalty="elasticnet", alpha=1e-3),
     ],
-    ids=["adam", "adam-torch-amsgrad", "adamw-amsgrad", "sgd-nesterov", "sgd-elasticnet"],
+    ids=[
+        "adam",
+        "adam-torch-amsgrad",
+        "adamw-amsgrad",
+        "sgd-nesterov",
+        "sgd-elasticnet",
+    ],
 )
 def test_training_is_the_same_bit_for_bit(monkeypatch, dtype, params):
     X, y = make_classification(

@@ -139,7 +139,9 @@ class StochasticMixin:
         # The generator's state is read once per call (a 31 us copy): an epoch
         # draws from it only its shuffle, so the state at the start of epoch k
         # is this one advanced by k shuffles of n_samples, replayed on a rollback.
-        rng_start = (self._random_state.get_state(), n_samples) if self.shuffle else None
+        rng_start = (
+            (self._random_state.get_state(), n_samples) if self.shuffle else None
+        )
         try:
             for epoch in range(self.max_iter):
                 # Where training goes back to if this epoch diverges or is
@@ -185,14 +187,24 @@ class StochasticMixin:
                     rows_trained += batch.stop - batch.start
                     n_batches += 1
                     stepped = scaled_parts is not None and optimizer.update_scaled(
-                        params, grads, state, factor, float(sw_sum), scaled_parts, grad_sq
+                        params,
+                        grads,
+                        state,
+                        factor,
+                        float(sw_sum),
+                        scaled_parts,
+                        grad_sq,
                     )
                     if stepped:
                         state = stepped
                     else:
                         if scaled_parts is not None:  # declined: the steps one by one
                             _finish_gradient(
-                                penalty, alpha, packed[0], workspace.grad_w, float(sw_sum)
+                                penalty,
+                                alpha,
+                                packed[0],
+                                workspace.grad_w,
+                                float(sw_sum),
                             )
                         if grad_parts is None or not fused.run(
                             "add_squared_norms", workspace.grad_w, grad_parts, grad_sq
