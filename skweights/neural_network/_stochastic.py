@@ -91,13 +91,11 @@ class StochasticMixin:
         # gradient, one compiled call per batch instead of one np.dot per layer
         # (summed in float64, in another order than np.dot's: equal to
         # rounding). Past a chunk of weights np.dot's SIMD is 5x faster.
+        bounds = np.cumsum([0] + [W.size for W in self.coefs_]).tolist()
+        spans = [(i, bounds[i], bounds[i + 1]) for i in range(len(self.coefs_))]
         grad_parts = None
-        n_weights = sum(W.size for W in self.coefs_)
-        if fused.enabled and 0 < len(layer_grads) <= 256 and n_weights <= CHUNK:
-            bounds = np.cumsum([0] + [W.size for W in self.coefs_])
-            grad_parts = tuple(
-                (i, int(bounds[i]), int(bounds[i + 1])) for i, _ in layer_grads
-            )
+        if fused.enabled and 0 < len(layer_grads) <= 256 and bounds[-1] <= CHUNK:
+            grad_parts = tuple(spans[i] for i, _ in layer_grads)
         # Adam's compiled pass reads the weights and their gradient anyway: the
         # gradient's penalty term and 1/S, and the history's squared norms, are
         # done in it instead of in two passes of their own (the same steps bit
@@ -111,10 +109,7 @@ class StochasticMixin:
             and factor is not None
             and len(self.coefs_) <= 256
         ):
-            bounds = np.cumsum([0] + [W.size for W in self.coefs_])
-            scaled_parts = tuple(
-                (i, int(bounds[i]), int(bounds[i + 1])) for i in range(len(self.coefs_))
-            )
+            scaled_parts = tuple(spans)
         history = self._history()
         monitor = GradientMonitor(
             len(self.coefs_), getattr(self, "_gradient_warnings", ())
