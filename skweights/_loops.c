@@ -33,6 +33,14 @@ typedef struct {
     int is_float; /* 1: float32, 0: float64 */
 } Arrays;
 
+/* A buffer format's float kind: 1 float32, 0 float64, -1 anything else. */
+static int float_kind(const char *f) {
+    if (!f) return -1;
+    if (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0) return 0;
+    if (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0) return 1;
+    return -1;
+}
+
 static void release(Arrays *a) {
     for (int i = 0; i < a->n_views; i++) PyBuffer_Release(&a->views[i]);
     a->n_views = 0;
@@ -59,13 +67,8 @@ static int acquire(Arrays *a, PyObject **objs, const int *optional, int n,
         }
         a->n_views++;
         const char *f = view->format;
-        int is_float;
-        if (f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0)) {
-            is_float = 0;
-        } else if (f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 ||
-                         strcmp(f, "=f") == 0)) {
-            is_float = 1;
-        } else {
+        int is_float = float_kind(f);
+        if (is_float < 0) {
             PyErr_Format(PyExc_TypeError,
                          "%s must hold float64 or float32 values (buffer format %s)",
                          names[i], f ? f : "B");
@@ -83,6 +86,26 @@ static int acquire(Arrays *a, PyObject **objs, const int *optional, int n,
             release(a);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* Take obj's buffer (read-only) as the next view of a: an array of a's float
+ * kind with ndim dimensions, the first shape[0] long and the second shape[1]
+ * (ndim 2); else ValueError msg, and every view released.                   */
+static int another(Arrays *a, PyObject *obj, int ndim, Py_ssize_t d0, Py_ssize_t d1,
+                   const char *msg) {
+    Py_buffer *view = &a->views[a->n_views];
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        release(a);
+        return -1;
+    }
+    a->n_views++;
+    if (float_kind(view->format) != a->is_float || view->ndim != ndim ||
+        view->shape[0] != d0 || (ndim == 2 && view->shape[1] != d1)) {
+        PyErr_SetString(PyExc_ValueError, msg);
+        release(a);
+        return -1;
     }
     return 0;
 }
@@ -322,9 +345,8 @@ static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
     const char *names[2] = {mat_name, vec_name};
     for (int i = 0; i < 2; i++) {
         const char *f = a->views[i].format;
-        int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
-        int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
-        if (!fl && !db) {
+        int fl = float_kind(f);
+        if (fl < 0) {
             PyErr_Format(PyExc_TypeError,
                          "%s must hold float64 or float32 values (buffer format %s)",
                          names[i], f ? f : "B");
@@ -527,22 +549,10 @@ static PyObject *py_softmax_shift(PyObject *self, PyObject *args) {
     }
     const void *b = NULL;
     if (bias != Py_None) {
-        Py_buffer *bv = &a.views[2];
-        if (PyObject_GetBuffer(bias, bv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-            release(&a);
+        if (another(&a, bias, 1, cols, 0,
+                    "b must be a vector of Z's dtype with one value per column") < 0)
             return NULL;
-        }
-        a.n_views++;
-        const char *f = bv->format;
-        int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
-        int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
-        if ((!fl && !db) || fl != a.is_float || bv->ndim != 1 || bv->shape[0] != cols) {
-            PyErr_SetString(PyExc_ValueError,
-                            "b must be a vector of Z's dtype with one value per column");
-            release(&a);
-            return NULL;
-        }
-        b = bv->buf;
+        b = a.views[2].buf;
     }
     void *m = a.views[0].buf, *v = a.views[1].buf;
     Py_ssize_t bad;
@@ -684,22 +694,9 @@ static PyObject *py_relu_backward_sums(PyObject *self, PyObject *args) {
         release(&a);
         return NULL;
     }
-    Py_buffer *av = &a.views[2];
-    if (PyObject_GetBuffer(a_obj, av, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-        release(&a);
+    if (another(&a, a_obj, 2, rows, cols, "A must be shaped like delta, of its dtype") < 0)
         return NULL;
-    }
-    a.n_views++;
-    const char *f = av->format;
-    int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
-    int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
-    if ((!fl && !db) || fl != a.is_float || av->ndim != 2 || av->shape[0] != rows ||
-        av->shape[1] != cols) {
-        PyErr_SetString(PyExc_ValueError, "A must be shaped like delta, of its dtype");
-        release(&a);
-        return NULL;
-    }
-    void *d = a.views[0].buf, *out = a.views[1].buf, *x = av->buf;
+    void *d = a.views[0].buf, *out = a.views[1].buf, *x = a.views[2].buf;
     Py_BEGIN_ALLOW_THREADS
     if (a.is_float) relu_back_sums_f(rows, cols, d, x, out);
     else relu_back_sums_d(rows, cols, d, x, out);
@@ -758,14 +755,12 @@ static PyObject *py_add_squared_norms(PyObject *self, PyObject *args) {
         PyBuffer_Release(&xv);
         return NULL;
     }
-    const char *f = xv.format, *fo = ov.format;
-    int fl = f && (strcmp(f, "f") == 0 || strcmp(f, "<f") == 0 || strcmp(f, "=f") == 0);
-    int db = f && (strcmp(f, "d") == 0 || strcmp(f, "<d") == 0 || strcmp(f, "=d") == 0);
-    int odb = fo && (strcmp(fo, "d") == 0 || strcmp(fo, "<d") == 0 || strcmp(fo, "=d") == 0);
+    int fl = float_kind(xv.format);
+    int odb = float_kind(ov.format) == 0;
     Py_ssize_t n = xv.len / (xv.itemsize ? xv.itemsize : 1);
     Py_ssize_t n_out = ov.len / (ov.itemsize ? ov.itemsize : 1);
     const char *err = NULL;
-    if (!fl && !db) err = "x must hold float64 or float32 values";
+    if (fl < 0) err = "x must hold float64 or float32 values";
     else if (!odb) err = "out must hold float64 values";
     for (Py_ssize_t k = 0; k < parts && !err; k++) {
         if (lo[k] < 0 || hi[k] < lo[k] || hi[k] > n) err = "a part lies outside x";
@@ -845,8 +840,7 @@ static PyObject *py_adam_scaled(PyObject *self, PyObject *args) {
         release(&a);
         return NULL;
     }
-    const char *fo = ov.format;
-    if (!fo || !(strcmp(fo, "d") == 0 || strcmp(fo, "<d") == 0 || strcmp(fo, "=d") == 0)) {
+    if (float_kind(ov.format) != 0) {
         PyErr_SetString(PyExc_ValueError, "out must hold float64 values");
         PyBuffer_Release(&ov);
         release(&a);
