@@ -16,13 +16,22 @@ class BuildExt(build_ext):
         else:
             # No fused multiply-add, no errno for sqrt (so that it vectorizes):
             # the loops must round every operation as numpy does.
-            flags = ["-O3", "-ffp-contract=off", "-fno-math-errno"]
+            flags = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
         for ext in self.extensions:
             ext.extra_compile_args = flags
+            if self.compiler.compiler_type != "msvc":
+                ext.extra_link_args = ["-pthread"]  # the thread pool (_pool.c)
         super().build_extensions()
 
 
 setup(
-    ext_modules=[Extension("skweights._loops", ["skweights/_loops.c"], optional=True)],
+    ext_modules=[
+        Extension(
+            "skweights._loops",
+            ["skweights/_loops.c", "skweights/_pool.c"],
+            depends=["skweights/_pool.h"],
+            optional=True,
+        )
+    ],
     cmdclass={"build_ext": BuildExt},
 )

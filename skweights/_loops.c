@@ -16,6 +16,8 @@
 #include <Python.h>
 #include <math.h>
 
+#include "_pool.h"
+
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
     !defined(__clang__) && !defined(__INTEL_COMPILER)
 /* One build for every x86-64 machine, the AVX2 clone chosen at load time. */
@@ -378,17 +380,37 @@ static int matrix(Arrays *a, PyObject *mat, PyObject *vec, const char *mat_name,
     return 0;
 }
 
+/* A matrix's loop split over the pool by rows (bias_relu). Not so
+ * relu_backward_sums: its column sums must each be one thread's, added row
+ * after row, and split by columns (half of every row to each thread) it was
+ * measured 1.2x-2.4x slower than on one thread.                             */
+typedef struct {
+    char *a;        /* rows x cols, C-contiguous */
+    char *vec;      /* one value per column */
+    Py_ssize_t rows, cols;
+    int is_float;
+} Rows;
+
+static void bias_relu_rows(void *ctx, int part, int parts) {
+    Rows *j = ctx;
+    Py_ssize_t r0 = j->rows * part / parts, r1 = j->rows * (part + 1) / parts;
+    if (j->is_float)
+        bias_relu_f(r1 - r0, j->cols, (float *)j->a + r0 * j->cols, (float *)j->vec);
+    else
+        bias_relu_d(r1 - r0, j->cols, (double *)j->a + r0 * j->cols,
+                    (double *)j->vec);
+}
+
 static PyObject *py_bias_relu(PyObject *self, PyObject *args) {
     PyObject *mat, *vec;
     if (!PyArg_ParseTuple(args, "OO", &mat, &vec)) return NULL;
     Arrays a;
     Py_ssize_t rows, cols;
     if (matrix(&a, mat, vec, "A", "b", 0, &rows, &cols) < 0) return NULL;
-    void *m = a.views[0].buf, *v = a.views[1].buf;
+    Rows job = {a.views[0].buf, a.views[1].buf, rows, cols, a.is_float};
     if (rows * cols > 0) {
         Py_BEGIN_ALLOW_THREADS
-        if (a.is_float) bias_relu_f(rows, cols, m, v);
-        else bias_relu_d(rows, cols, m, v);
+        skw_pool_run(bias_relu_rows, &job, skw_pool_parts(rows * cols));
         Py_END_ALLOW_THREADS
     }
     release(&a);
@@ -821,6 +843,43 @@ static int parse_parts(PyObject *parts_obj, Py_ssize_t n, Py_ssize_t n_out,
     return 0;
 }
 
+typedef struct {
+    char *p, *g, *m, *v, *vm;
+    int is_float, torch;
+    double b1, omb1, b2, omb2, scale, eps, bc2, factor, s;
+    Py_ssize_t nb, *start, *len;
+    double *partial;
+} AdamBlocks;
+
+/* One thread's share of adam_scaled: blocks [nb * part / parts, nb * (part +
+ * 1) / parts), each scaled, its squares summed, then stepped. */
+static void adam_blocks(void *ctx, int part, int parts) {
+    AdamBlocks *j = ctx;
+    Py_ssize_t first = j->nb * part / parts, last = j->nb * (part + 1) / parts;
+    Py_ssize_t item = j->is_float ? sizeof(float) : sizeof(double), zero = 0;
+    for (Py_ssize_t b = first; b < last; b++) {
+        Py_ssize_t len = j->len[b], off = j->start[b] * item;
+        double sum = 0.0;
+        if (j->is_float) {
+            float *p = (float *)(j->p + off), *g = (float *)(j->g + off);
+            scale_f(len, j->factor ? p : NULL, g, (float)j->factor, (float)j->s);
+            sumsq_f(1, &zero, &len, g, &sum);
+            adam_f(len, p, g, (float *)(j->m + off), (float *)(j->v + off),
+                   j->vm ? (float *)(j->vm + off) : NULL, (float)j->b1,
+                   (float)j->omb1, (float)j->b2, (float)j->omb2, (float)j->scale,
+                   (float)j->eps, j->torch, (float)j->bc2);
+        } else {
+            double *p = (double *)(j->p + off), *g = (double *)(j->g + off);
+            scale_d(len, j->factor ? p : NULL, g, j->factor, j->s);
+            sumsq_d(1, &zero, &len, g, &sum);
+            adam_d(len, p, g, (double *)(j->m + off), (double *)(j->v + off),
+                   j->vm ? (double *)(j->vm + off) : NULL, j->b1, j->omb1, j->b2,
+                   j->omb2, j->scale, j->eps, j->torch, j->bc2);
+        }
+        j->partial[b] = sum;
+    }
+}
+
 static PyObject *py_adam_scaled(PyObject *self, PyObject *args) {
     PyObject *objs[5], *parts_obj, *out_obj;
     double b1, omb1, b2, omb2, scale, eps, bc2, factor, s;
@@ -852,38 +911,40 @@ static PyObject *py_adam_scaled(PyObject *self, PyObject *args) {
         release(&a);
         return NULL;
     }
-    char *p = buf(&a, objs, 0), *g = buf(&a, objs, 1), *m = buf(&a, objs, 2),
-         *v = buf(&a, objs, 3), *vm = buf(&a, objs, 4);
-    Py_ssize_t item = a.is_float ? sizeof(float) : sizeof(double);
+    /* the blocks, in order: block b is [start[b], start[b] + len[b]) of part
+     * owner[b]; its squared norm goes to partial[b], summed per part in order
+     * after the loop (the same sums whichever threads ran the blocks) */
+    Py_ssize_t nb = 0;
+    for (Py_ssize_t k = 0; k < parts; k++) nb += (hi[k] - lo[k] + BLOCK - 1) / BLOCK;
+    AdamBlocks job = {
+        .p = buf(&a, objs, 0), .g = buf(&a, objs, 1), .m = buf(&a, objs, 2),
+        .v = buf(&a, objs, 3), .vm = buf(&a, objs, 4), .is_float = a.is_float,
+        .b1 = b1, .omb1 = omb1, .b2 = b2, .omb2 = omb2, .scale = scale, .eps = eps,
+        .torch = torch, .bc2 = bc2, .factor = factor, .s = s, .nb = nb,
+    };
+    char *mem = PyMem_Malloc((nb ? nb : 1) * (3 * sizeof(Py_ssize_t) + sizeof(double)));
+    if (!mem) {
+        PyBuffer_Release(&ov);
+        release(&a);
+        return PyErr_NoMemory();
+    }
+    job.partial = (double *)mem;
+    job.start = (Py_ssize_t *)(job.partial + nb);
+    job.len = job.start + nb;
+    Py_ssize_t *owner = job.len + nb;
+    for (Py_ssize_t k = 0, b = 0; k < parts; k++)
+        for (Py_ssize_t start = lo[k]; start < hi[k]; start += BLOCK, b++) {
+            job.start[b] = start;
+            job.len[b] = hi[k] - start < BLOCK ? hi[k] - start : BLOCK;
+            owner[b] = k;
+        }
     double sums[MAX_PARTS];
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t k = 0; k < parts; k++) {
-        sums[k] = 0.0;
-        for (Py_ssize_t start = lo[k]; start < hi[k]; start += BLOCK) {
-            Py_ssize_t len = hi[k] - start < BLOCK ? hi[k] - start : BLOCK;
-            Py_ssize_t off = start * item, zero = 0;
-            double part = 0.0;
-            if (a.is_float) {
-                scale_f(len, factor ? (float *)(p + off) : NULL, (float *)(g + off),
-                        (float)factor, (float)s);
-                sumsq_f(1, &zero, &len, (float *)(g + off), &part);
-                adam_f(len, (float *)(p + off), (float *)(g + off), (float *)(m + off),
-                       (float *)(v + off), vm ? (float *)(vm + off) : NULL, (float)b1,
-                       (float)omb1, (float)b2, (float)omb2, (float)scale, (float)eps,
-                       torch, (float)bc2);
-            } else {
-                scale_d(len, factor ? (double *)(p + off) : NULL, (double *)(g + off),
-                        factor, s);
-                sumsq_d(1, &zero, &len, (double *)(g + off), &part);
-                adam_d(len, (double *)(p + off), (double *)(g + off),
-                       (double *)(m + off), (double *)(v + off),
-                       vm ? (double *)(vm + off) : NULL, b1, omb1, b2, omb2, scale, eps,
-                       torch, bc2);
-            }
-            sums[k] += part;
-        }
-    }
+    skw_pool_run(adam_blocks, &job, skw_pool_parts(n));
     Py_END_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < parts; k++) sums[k] = 0.0;
+    for (Py_ssize_t b = 0; b < nb; b++) sums[owner[b]] += job.partial[b];
+    PyMem_Free(mem);
     double *out = ov.buf;
     for (Py_ssize_t k = 0; k < parts; k++) out[idx[k]] += sums[k];
     PyBuffer_Release(&ov);
@@ -925,6 +986,16 @@ static PyMethodDef methods[] = {
     {"add_squared_norms", py_add_squared_norms, METH_VARARGS,
      "add_squared_norms(x, parts, out): out[i] += sum(x[start:stop] ** 2) for each "
      "(i, start, stop) in parts, summed in float64."},
+    {"pool_engage", skw_py_pool_engage, METH_VARARGS,
+     "pool_engage(setter, variable, threads): run the BLAS's parallel jobs, and "
+     "split the fused loops, on a pool of threads - 1 workers and the caller; "
+     "setter is the address of the BLAS's openblas_set_threads_callback_function, "
+     "variable that of its openblas_threads_callback_ (0: unknown)."},
+    {"pool_disengage", skw_py_pool_disengage, METH_NOARGS,
+     "pool_disengage(): give the BLAS back the back end it had."},
+    {"pool_info", skw_py_pool_info, METH_NOARGS,
+     "pool_info(): whether the pool is engaged, its workers, and how many BLAS "
+     "calls and dispatches it has run."},
     {NULL, NULL, 0, NULL},
 };
 

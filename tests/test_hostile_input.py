@@ -267,7 +267,9 @@ def _classification_y(draw, n_samples, hostile):
         y = np.array([3, 1, 4, 5], dtype=object)[labels]
         return y, {"object_labels"} if n_samples else set(), None
     if kind == "multiclass_multioutput":
-        y = rng.randint(3, size=(n_samples, 2))
+        y = rng.randint(3, size=(n_samples, 3))
+        if n_samples:  # two values or fewer make a multilabel indicator
+            y[0] = [0, 1, 2]
         return y, {"multiclass_multioutput"} if n_samples else set(), None
     # a y longer or shorter than X
     n = max(n_samples + draw(st.sampled_from([-1, 1])), 0)

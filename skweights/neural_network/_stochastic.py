@@ -17,7 +17,7 @@ from sklearn.utils import gen_batches
 from .. import _fused as fused
 from .._history import History
 from .._network import _finish_gradient
-from .._threads import CHUNK, one_blas_thread, scratch
+from .._threads import CHUNK, blas_pool, one_blas_thread, scratch
 from ..exceptions import DivergenceError, TrainingInterruptedWarning
 from ..optimizers import Adam
 from ._diagnostics import GradientMonitor, user_stacklevel
@@ -120,9 +120,11 @@ class StochasticMixin:
         # against 0.49 s/epoch); restored when the epochs end, however they end.
         largest = batch_size * max(W.size for W in self.coefs_)
         settings = contextlib.ExitStack()  # undone however the epochs end
-        settings.enter_context(
-            one_blas_thread(largest <= SMALL_GEMM and isinstance(X, np.ndarray))
-        )
+        small = largest <= SMALL_GEMM and isinstance(X, np.ndarray)
+        settings.enter_context(one_blas_thread(small))
+        # Large products: the BLAS's threads and the fused loops' are one pool
+        # (the same values; see _threads.blas_pool).
+        settings.enter_context(blas_pool(not small))
         # The loop checks losses and weights for non-finite values itself and rolls
         # back; numpy's overflow warnings on the way would only mask that error.
         settings.enter_context(
