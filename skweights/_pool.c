@@ -186,6 +186,10 @@ void skw_pool_run(skw_job job, void *ctx, int parts) {
     pthread_mutex_unlock(&pool.dispatch);
 }
 
+Py_ssize_t skw_pool_claim(skw_claims *claims, Py_ssize_t step) {
+    return __atomic_fetch_add(&claims->next, step, __ATOMIC_RELAXED);
+}
+
 int skw_pool_parts(Py_ssize_t n) {
     if (n < SKW_POOL_MIN_ELEMENTS || !atomic_load_explicit(&pool.engaged,
                                                            memory_order_relaxed))
@@ -297,6 +301,12 @@ void skw_pool_run(skw_job job, void *ctx, int parts) {
 }
 
 int skw_pool_parts(Py_ssize_t n) { return 1; }
+
+Py_ssize_t skw_pool_claim(skw_claims *claims, Py_ssize_t step) {
+    Py_ssize_t start = claims->next; /* one thread only */
+    claims->next += step;
+    return start;
+}
 
 PyObject *skw_py_pool_engage(PyObject *self, PyObject *args) {
     PyErr_SetString(PyExc_OSError, "this build has no thread pool");

@@ -24,6 +24,16 @@ int skw_pool_parts(Py_ssize_t n);
  * a call from inside a job, runs the parts one after another on the caller. */
 void skw_pool_run(skw_job job, void *ctx, int parts);
 
+/* Work that parts draw from in steps, first come first served: a part whose
+ * thread starts late or runs slowly takes less of it. */
+typedef struct {
+    Py_ssize_t next;
+} skw_claims;
+
+/* Where the caller's next step of `step` items starts (past the end: none
+ * left). Safe from every part of one run at once. */
+Py_ssize_t skw_pool_claim(skw_claims *claims, Py_ssize_t step);
+
 /* The module functions that install and remove the pool as the BLAS's
  * threading back end (Python-level; see _pool.c). */
 PyObject *skw_py_pool_engage(PyObject *self, PyObject *args);
