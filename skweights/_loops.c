@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #include "_pool.h"
 
@@ -731,6 +732,79 @@ static PyObject *py_relu_backward_sums(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ------------------------------------------------------- batch gather */
+/* out[i] = A[idx[i]] for each row i: A.take(idx, axis=0, out=out), a copy of
+ * bytes, split by rows over the pool when it is engaged                    */
+typedef struct {
+    const char *a;
+    const Py_ssize_t *idx;
+    char *out;
+    Py_ssize_t rows, row_bytes;
+} Gather;
+
+static void gather_part(void *ctx, int part, int parts) {
+    Gather *j = ctx;
+    Py_ssize_t r0 = j->rows * part / parts, r1 = j->rows * (part + 1) / parts;
+    for (Py_ssize_t r = r0; r < r1; r++)
+        memcpy(j->out + r * j->row_bytes, j->a + j->idx[r] * j->row_bytes,
+               j->row_bytes);
+}
+
+static PyObject *py_gather_rows(PyObject *self, PyObject *args) {
+    PyObject *a_obj, *idx_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &a_obj, &idx_obj, &out_obj)) return NULL;
+    Py_buffer av, iv, ov;
+    if (PyObject_GetBuffer(a_obj, &av, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(idx_obj, &iv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&av);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(out_obj, &ov,
+                           PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&iv);
+        PyBuffer_Release(&av);
+        return NULL;
+    }
+    const char *err = NULL;
+    const char *af = av.format ? av.format : "B", *of = ov.format ? ov.format : "B";
+    const char *xf = iv.format ? iv.format : "B";
+    Py_ssize_t rows = iv.ndim == 1 ? iv.shape[0] : -1;
+    if (av.ndim < 1 || ov.ndim != av.ndim)
+        err = "A and out must have one number of dimensions";
+    else if (iv.ndim != 1 || iv.itemsize != sizeof(Py_ssize_t) ||
+             strchr("lqn", xf[strlen(xf) - 1]) == NULL)
+        err = "idx must be a vector of intp";
+    else if (strcmp(af, of) != 0 || av.itemsize != ov.itemsize)
+        err = "out must have A's dtype";
+    else if (ov.shape[0] != rows)
+        err = "out must have one row per index";
+    else {
+        for (int d = 1; d < av.ndim && !err; d++)
+            if (av.shape[d] != ov.shape[d]) err = "out's rows must be shaped like A's";
+    }
+    const Py_ssize_t *idx = iv.buf;
+    Py_ssize_t n_a = av.ndim >= 1 ? av.shape[0] : 0;
+    for (Py_ssize_t r = 0; r < rows && !err; r++)
+        if (idx[r] < 0 || idx[r] >= n_a) err = "an index lies outside A's rows";
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        PyBuffer_Release(&ov);
+        PyBuffer_Release(&iv);
+        PyBuffer_Release(&av);
+        return NULL;
+    }
+    Py_ssize_t row_bytes = n_a ? av.len / n_a : 0;
+    Gather job = {av.buf, idx, ov.buf, rows, row_bytes};
+    Py_BEGIN_ALLOW_THREADS
+    skw_pool_run(gather_part, &job, skw_pool_parts(rows * row_bytes / av.itemsize));
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&ov);
+    PyBuffer_Release(&iv);
+    PyBuffer_Release(&av);
+    Py_RETURN_NONE;
+}
+
 /* ---------------------------------------- squared norms of consecutive parts */
 /* out[k] += sum of x[i]^2 over part k, in double (bounds: part k is
  * [bounds[k], bounds[k + 1]))                                                */
@@ -1002,6 +1076,9 @@ static PyMethodDef methods[] = {
     {"add_squared_norms", py_add_squared_norms, METH_VARARGS,
      "add_squared_norms(x, parts, out): out[i] += sum(x[start:stop] ** 2) for each "
      "(i, start, stop) in parts, summed in float64."},
+    {"gather_rows", py_gather_rows, METH_VARARGS,
+     "gather_rows(A, idx, out): out[i] = A[idx[i]] for every row i (A and out "
+     "C-contiguous, of one dtype; idx intp, each index checked first)."},
     {"pool_engage", skw_py_pool_engage, METH_VARARGS,
      "pool_engage(setter, variable, threads): run the BLAS's parallel jobs, and "
      "split the fused loops, on a pool of threads - 1 workers and the caller; "

@@ -106,10 +106,13 @@ class Workspace:
                 return A[idx]
             out = self._rows[slot] = np.empty((self.batch_size, *A.shape[1:]), A.dtype)
         out = out[: len(idx)]
-        # mode="clip" writes straight into out; "raise" (the default) first
-        # gathers into a temporary, to leave out intact on a bad index: 4x
-        # slower on a 200 x 64 batch. The indices here are a permutation's.
-        A.take(idx, axis=0, out=out, mode="clip")
+        # The compiled copy checks every index before it writes, and is split
+        # over the training pool's threads (see _threads.blas_pool); numpy's
+        # mode="clip" also writes straight into out, where "raise" (the
+        # default) first gathers into a temporary: 4x slower on a 200 x 64
+        # batch. The indices here are a permutation's.
+        if not fused.run("gather_rows", A, idx, out):
+            A.take(idx, axis=0, out=out, mode="clip")
         return out
 
 

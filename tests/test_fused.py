@@ -314,6 +314,54 @@ def test_run_declines_what_the_loops_cannot_take(monkeypatch):
 
 
 @needs_loops
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, bool])
+@pytest.mark.parametrize("shape", [(50,), (50, 7), (50, 2, 3), (0, 4)])
+def test_batch_gather_is_numpys_take(dtype, shape):
+    rng = np.random.default_rng(3)
+    A = (rng.standard_normal(shape) * 5).astype(dtype)
+    idx = rng.permutation(shape[0])[: min(shape[0], 20)]
+    out = np.full((len(idx), *shape[1:]), 7, dtype)
+    _fused.loops.gather_rows(A, idx, out)
+    np.testing.assert_array_equal(out, A.take(idx, axis=0))
+
+
+@needs_loops
+def test_batch_gather_checks_before_it_writes():
+    A = np.arange(12.0).reshape(6, 2)
+    out = np.zeros((3, 2))
+    for idx, message in [
+        (np.array([0, 6, 1]), "an index lies outside A's rows"),
+        (np.array([0, -1, 1]), "an index lies outside A's rows"),
+        (np.array([0, 1, 2], np.int32), "idx must be a vector of intp"),
+        (np.array([0, 1]), "out must have one row per index"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            _fused.loops.gather_rows(A, idx, out)
+        assert not out.any()
+    with pytest.raises(ValueError, match="out must have A's dtype"):
+        _fused.loops.gather_rows(A, np.arange(3), out.astype(np.float32))
+    with pytest.raises(ValueError, match="out's rows must be shaped like A's"):
+        _fused.loops.gather_rows(A, np.arange(3), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="not C-contiguous"):
+        _fused.loops.gather_rows(np.asfortranarray(A), np.arange(3), out)
+    assert not out.any()
+
+
+def test_workspace_gather_takes_any_layout(monkeypatch):
+    from skweights._network import Workspace
+
+    rng = np.random.default_rng(4)
+    idx = rng.permutation(40)[:16]
+    for enabled in (True, False):
+        monkeypatch.setattr(_fused, "enabled", enabled and _fused.loops is not None)
+        ws = Workspace([5, 3, 2], 16, np.float64)
+        for A in (rng.standard_normal((40, 5)), np.asfortranarray(rng.random((40, 5)))):
+            np.testing.assert_array_equal(ws.gather(A, idx), A[idx])
+        y = rng.integers(0, 3, 40)
+        np.testing.assert_array_equal(ws.gather(y, idx, "y"), y[idx])
+
+
+@needs_loops
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (200, 100), (0, 4)])
 def test_relu_layer_steps_are_numpys(monkeypatch, dtype, shape):

@@ -130,6 +130,18 @@ def test_bias_relu_split_by_rows_is_the_same(pool, dtype):
         assert np.signbit(shared[0, 1]) == np.signbit(alone[0, 1])
 
 
+def test_batch_gather_split_over_the_pool_is_numpys_take(pool):
+    rng = np.random.RandomState(8)
+    A = rng.randn(5000, 300)
+    idx = rng.permutation(5000)[:257]
+    out = np.empty((257, 300))
+    before = _info()["dispatches"]
+    with blas_pool():
+        _fused.loops.gather_rows(A, idx, out)
+    assert _info()["dispatches"] == before + 2  # the engaging probe, the gather
+    assert_array_equal(out, A.take(idx, axis=0))
+
+
 @pytest.fixture(scope="module")
 def wide():
     rng = np.random.RandomState(4)
