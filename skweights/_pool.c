@@ -41,8 +41,13 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* how long an idle worker spins before it sleeps: longer than the Python
- * between two steps of a batch, far shorter than OpenBLAS's 0.1 s */
+/* How long an idle worker spins before it sleeps: while the pool is engaged
+ * as long as OpenBLAS's own workers do (0.1 s), so that it stays awake through
+ * a fit's epochs: a worker woken from sleep was seen placed on the waking
+ * thread's core, where the two took turns instead of working side by side
+ * (a split loop then ran 3x slower than on one thread). Once the pool is
+ * handed back, 1 ms. */
+#define SPIN_ENGAGED_NS 100000000L
 #define SPIN_NS 1000000L
 /* past this, a spinning thread also yields its core at every time check, to
  * any other thread that is ready to run on it (a machine with more threads
@@ -104,7 +109,9 @@ static void *worker_main(void *arg) {
                 if ((spins & 63) != 0) continue;
                 long waited = now_ns() - start;
                 if (waited > YIELD_NS) sched_yield();
-                if (waited > SPIN_NS) {
+                if (waited > (atomic_load_explicit(&pool.engaged, memory_order_relaxed)
+                                  ? SPIN_ENGAGED_NS
+                                  : SPIN_NS)) {
                     pthread_mutex_lock(&pool.lock);
                     atomic_fetch_add(&pool.sleepers, 1);
                     while ((g = atomic_load(&pool.gen)) == seen)
