@@ -807,16 +807,21 @@ static PyObject *py_gather_rows(PyObject *self, PyObject *args) {
 
 /* ---------------------------------------- squared norms of consecutive parts */
 /* out[k] += sum of x[i]^2 over part k, in double (bounds: part k is
- * [bounds[k], bounds[k + 1]))                                                */
+ * [bounds[k], bounds[k + 1])), in 32 running sums: eight of them, one
+ * dependent add after another, kept the loop at 2 values a cycle, below
+ * the speed of the memory it reads                                         */
+#define SUMSQ_LANES 32
 #define SUMSQ_BODY(T)                                                             \
     for (Py_ssize_t k = 0; k < parts; k++) {                                      \
-        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                 \
+        double acc[SUMSQ_LANES] = {0};                                            \
         Py_ssize_t i = lo[k], stop = hi[k];                                       \
-        for (; i + 8 <= stop; i += 8)                                             \
-            for (int u = 0; u < 8; u++) acc[u] += (double)x[i + u] * x[i + u];    \
+        for (; i + SUMSQ_LANES <= stop; i += SUMSQ_LANES)                         \
+            for (int u = 0; u < SUMSQ_LANES; u++)                                 \
+                acc[u] += (double)x[i + u] * x[i + u];                            \
         for (; i < stop; i++) acc[0] += (double)x[i] * x[i];                      \
-        out[k] += ((acc[0] + acc[1]) + (acc[2] + acc[3])) +                       \
-                  ((acc[4] + acc[5]) + (acc[6] + acc[7]));                        \
+        for (int w = SUMSQ_LANES / 2; w > 0; w /= 2)                              \
+            for (int u = 0; u < w; u++) acc[u] += acc[u + w];                     \
+        out[k] += acc[0];                                                         \
     }
 
 SKW_CLONES static void sumsq_d(Py_ssize_t parts, const Py_ssize_t *lo,
