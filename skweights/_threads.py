@@ -147,13 +147,14 @@ def _engage(target) -> bool:
 def blas_pool(active: bool = True):
     """Run the block with numpy's BLAS on skweights' thread pool (when ``active``).
 
-    OpenBLAS 0.3.27 and later (numpy's wheels since 2.0) run their parallel
-    products on a back end the caller gives them. Given the pool of the compiled
-    loops (``skweights/_pool.c``), the products are partitioned exactly as on
-    OpenBLAS's own threads, so they give the same values, and the fused loops of
-    the training step (the Adam step, the layers' bias and ReLU passes) are split
-    over the same threads. On OpenBLAS's own threads they could not be: its idle
-    worker spins on the other core for 0.1 s after every product.
+    OpenBLAS 0.3.27 and later (numpy 2.4's wheels ship 0.3.31) run their
+    parallel products on a back end the caller gives them. Given the pool of
+    the compiled loops (``skweights/_pool.c``), the products are partitioned
+    exactly as on OpenBLAS's own threads, so they give the same values, and the
+    fused loops of the training step (the Adam step, the layers' bias and ReLU
+    passes, the batch gather) are split over the same threads. On OpenBLAS's own
+    threads they could not be: its idle worker spins on the other core for 0.1 s
+    after every product.
 
     Process-wide, shared by parallel fits as :func:`one_blas_thread` is; a BLAS
     other than OpenBLAS, an older OpenBLAS, the loops turned off or one BLAS
