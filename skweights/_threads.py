@@ -103,8 +103,8 @@ _SETTERS = tuple(
 
 
 def _pool_candidates():
-    """(setter address, callback variable address or 0, threads) of each loaded
-    OpenBLAS on its own threads with more than one, that takes a back end."""
+    """(path, setter address, callback variable address or 0, threads) of each
+    loaded OpenBLAS on its own threads with more than one, that takes a back end."""
     if ThreadpoolController is None:
         return []
     out = []
@@ -131,9 +131,13 @@ def _pool_candidates():
 
 def _engage(target) -> bool:
     """Engage the pool on ``target``; True if numpy's products now run on it (a
-    product as large as a layer's is run to see), else it is disengaged."""
+    128 x 128 product, large enough for OpenBLAS's threads, is run to see), else
+    it is disengaged. False too when the system gives no thread for it."""
     _, setter, variable, threads = target
-    fused.loops.pool_engage(setter, variable, threads)
+    try:
+        fused.loops.pool_engage(setter, variable, threads)
+    except OSError:
+        return False
     before = fused.loops.pool_info()["blas_calls"]
     probe = np.ones((128, 128))
     np.matmul(probe, probe)

@@ -274,3 +274,21 @@ def test_a_blas_that_takes_no_back_end_leaves_training_as_it_was(monkeypatch, wi
         ).fit(X, y)
     assert clf.n_iter_ == 1
     assert not _fused.enabled or not _info()["engaged"]
+
+
+def test_a_pool_that_gets_no_thread_leaves_training_as_it_was(pool, monkeypatch, wide):
+    def no_threads(*args):
+        raise OSError("could start only 0 of 1 pool threads")
+
+    monkeypatch.setattr(_fused.loops, "pool_engage", no_threads)
+    monkeypatch.setitem(_threads._pool, "target", None)
+    X, y = wide
+    before = _info()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = MLPClassifier(
+            hidden_layer_sizes=(512,), batch_size=256, max_iter=1, random_state=0
+        ).fit(X, y)
+    assert clf.n_iter_ == 1
+    assert _info()["blas_calls"] == before["blas_calls"]
+    assert not _info()["engaged"]
