@@ -190,25 +190,12 @@ def test_small_networks_leave_the_blas_alone(pool):
     assert after["dispatches"] == before["dispatches"]
 
 
-def test_the_pool_stays_engaged_until_the_last_overlapping_user_leaves(pool):
-    inside_a, leave_a, inside_b, leave_b = (threading.Event() for _ in range(4))
-
-    def user(entered, leave):
-        with blas_pool():
-            entered.set()
-            leave.wait(10)
-
-    a = threading.Thread(target=user, args=(inside_a, leave_a))
-    b = threading.Thread(target=user, args=(inside_b, leave_b))
-    a.start()
-    inside_a.wait(10)
-    b.start()
-    inside_b.wait(10)
-    leave_a.set()
-    a.join(10)
+def test_the_pool_stays_engaged_until_the_last_overlapping_user_leaves(
+    pool, overlapping_users
+):
+    finish = overlapping_users(blas_pool)  # a left, b still inside
     assert _info()["engaged"]
-    leave_b.set()
-    b.join(10)
+    finish()
     assert not _info()["engaged"]
 
 
@@ -263,16 +250,18 @@ def test_a_forked_child_starts_its_own_workers(pool):
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+def _one_epoch(X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # not converged
+        return MLPClassifier(
+            hidden_layer_sizes=(512,), batch_size=256, max_iter=1, random_state=0
+        ).fit(X, y)
+
+
 def test_a_blas_that_takes_no_back_end_leaves_training_as_it_was(monkeypatch, wide):
     monkeypatch.setattr(_threads, "_pool_candidates", lambda: [])
     monkeypatch.setitem(_threads._pool, "target", None)
-    X, y = wide
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        clf = MLPClassifier(
-            hidden_layer_sizes=(512,), batch_size=256, max_iter=1, random_state=0
-        ).fit(X, y)
-    assert clf.n_iter_ == 1
+    assert _one_epoch(*wide).n_iter_ == 1
     assert not _fused.enabled or not _info()["engaged"]
 
 
@@ -282,13 +271,7 @@ def test_a_pool_that_gets_no_thread_leaves_training_as_it_was(pool, monkeypatch,
 
     monkeypatch.setattr(_fused.loops, "pool_engage", no_threads)
     monkeypatch.setitem(_threads._pool, "target", None)
-    X, y = wide
     before = _info()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        clf = MLPClassifier(
-            hidden_layer_sizes=(512,), batch_size=256, max_iter=1, random_state=0
-        ).fit(X, y)
-    assert clf.n_iter_ == 1
+    assert _one_epoch(*wide).n_iter_ == 1
     assert _info()["blas_calls"] == before["blas_calls"]
     assert not _info()["engaged"]

@@ -76,7 +76,9 @@ def test_scratch_arrays_are_private_to_each_thread():
     assert np.shares_memory(scratch(like), mine)  # reused, not reallocated
 
 
-def test_the_blas_limit_is_restored_by_the_last_of_overlapping_users(monkeypatch):
+def test_the_blas_limit_is_restored_by_the_last_of_overlapping_users(
+    monkeypatch, overlapping_users
+):
     # A controller that records what is asked of it: OpenBLAS itself ignores a
     # limit set from another thread once the main thread has set one.
     calls = []
@@ -91,24 +93,9 @@ def test_the_blas_limit_is_restored_by_the_last_of_overlapping_users(monkeypatch
             return Limiter()
 
     monkeypatch.setattr(_threads, "_blas_controller", Controller)
-    inside_a, leave_a, inside_b, leave_b = (threading.Event() for _ in range(4))
-
-    def user(entered, leave):
-        with one_blas_thread():
-            entered.set()
-            leave.wait(10)
-
-    a = threading.Thread(target=user, args=(inside_a, leave_a))
-    b = threading.Thread(target=user, args=(inside_b, leave_b))
-    a.start()
-    inside_a.wait(10)
-    b.start()
-    inside_b.wait(10)
-    leave_a.set()  # a leaves first, while b still trains: the limit stays
-    a.join(10)
-    assert calls == [("limit", 1, "blas")]
-    leave_b.set()
-    b.join(10)
+    finish = overlapping_users(one_blas_thread)  # a left, b still trains
+    assert calls == [("limit", 1, "blas")]  # the limit stays
+    finish()
     assert calls == [("limit", 1, "blas"), "restore"]
     with one_blas_thread(active=False):
         pass
