@@ -6,11 +6,11 @@
  * run their jobs, partitioned exactly as on its own threads (the same values
  * bit for bit), on the threads that callback hands them to. While a fit of a
  * large network runs, skweights hands them to this pool, and splits its own
- * elementwise loops (the Adam step, the layers' bias and ReLU passes) over the
- * same threads. On its own threads OpenBLAS's idle worker spins on the other
- * core for about 0.1 s after every product, so a second thread of ours found
- * that core taken: one pool, whose idle workers wait on a spin of `pause` for
- * at most SPIN_NS, then sleep, leaves the cores to whichever work comes next.
+ * loops (the Adam step, the layers' bias and ReLU pass, the batch gather) over
+ * the same threads. On its own threads OpenBLAS's idle worker spins on the
+ * other core for about 0.1 s after every product, so a second thread of ours
+ * found that core taken; with one pool, the thread that spins there is the
+ * one the next loop goes to.
  *
  * Protocol: one dispatch at a time (the `dispatch` mutex). The dispatcher
  * writes the job, sets `pending` to the number of workers and bumps `gen`;
@@ -102,7 +102,7 @@ static void *worker_main(void *arg) {
         unsigned g = atomic_load_explicit(&pool.gen, memory_order_acquire);
         if (g == seen) {
             long start = now_ns();
-            for (int spins = 1;; spins++) {
+            for (unsigned spins = 1;; spins++) {
                 CPU_RELAX();
                 g = atomic_load_explicit(&pool.gen, memory_order_acquire);
                 if (g != seen) break;
@@ -182,7 +182,7 @@ void skw_pool_run(skw_job job, void *ctx, int parts) {
     job(ctx, 0, parts);
     in_job = 0;
     long start = 0;
-    for (int spins = 1; atomic_load_explicit(&pool.pending, memory_order_acquire) > 0;
+    for (unsigned spins = 1; atomic_load_explicit(&pool.pending, memory_order_acquire) > 0;
          spins++) {
         CPU_RELAX();
         if ((spins & 63) == 0) {
