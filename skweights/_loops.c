@@ -772,7 +772,7 @@ static PyObject *py_gather_rows(PyObject *self, PyObject *args) {
     Py_ssize_t rows = iv.ndim == 1 ? iv.shape[0] : -1;
     if (av.ndim < 1 || ov.ndim != av.ndim)
         err = "A and out must have one number of dimensions";
-    else if (iv.ndim != 1 || iv.itemsize != sizeof(Py_ssize_t) ||
+    else if (iv.ndim != 1 || iv.itemsize != sizeof(Py_ssize_t) || !*xf ||
              strchr("lqn", xf[strlen(xf) - 1]) == NULL)
         err = "idx must be a vector of intp";
     else if (strcmp(af, of) != 0 || av.itemsize != ov.itemsize)
