@@ -103,8 +103,8 @@ _SETTERS = tuple(
 
 
 def _pool_candidates():
-    """(path, setter address, callback variable address or 0, threads) of each
-    loaded OpenBLAS on its own threads with more than one, that takes a back end."""
+    """(setter address, callback variable address or 0, threads) of each loaded
+    OpenBLAS on its own threads with more than one, that takes a back end."""
     if ThreadpoolController is None:
         return []
     out = []
@@ -125,7 +125,7 @@ def _pool_candidates():
         except ValueError:
             variable = 0  # not exported: the back end taken to be OpenBLAS's own
         address = ctypes.cast(setter, ctypes.c_void_p).value
-        out.append((lib.filepath, address, variable, lib.num_threads))
+        out.append((address, variable, lib.num_threads))
     return out
 
 
@@ -133,7 +133,7 @@ def _engage(target) -> bool:
     """Engage the pool on ``target``; True if numpy's products now run on it (a
     128 x 128 product, large enough for OpenBLAS's threads, is run to see), else
     it is disengaged. False too when the system gives no thread for it."""
-    _, setter, variable, threads = target
+    setter, variable, threads = target
     try:
         fused.loops.pool_engage(setter, variable, threads)
     except OSError:
