@@ -173,11 +173,8 @@ def blas_pool(active: bool = True):
             if target is None or not _engage(target):
                 target = next(filter(_engage, _pool_candidates()), None)
             _pool["target"] = target
-        if _pool["target"] is not None:
-            _pool["users"] += 1
-            engaged = True
-        else:
-            engaged = False
+        engaged = _pool["target"] is not None
+        _pool["users"] += engaged
     try:
         yield
     finally:
